@@ -1,0 +1,68 @@
+// Creates a package folder with the house layout. Usage: node scripts/scaffold.mjs <dir> <name> "<description>" [dep ...]
+import fs from 'node:fs';
+import path from 'node:path';
+const [dir, name, description, ...deps] = process.argv.slice(2);
+const root = path.resolve(import.meta.dirname, '..');
+const pkgDir = path.join(root, dir);
+fs.mkdirSync(path.join(pkgDir, 'src'), { recursive: true });
+fs.mkdirSync(path.join(pkgDir, 'test'), { recursive: true });
+const write = (file, text) => { const p = path.join(pkgDir, file); if (!fs.existsSync(p)) fs.writeFileSync(p, text); };
+const pkg = {
+  name,
+  version: '0.1.0',
+  description,
+  license: 'BSD-3-Clause',
+  type: 'module',
+  sideEffects: false,
+  engines: { node: '>=20' },
+  files: ['dist', 'README.md'],
+  main: './dist/index.cjs',
+  module: './dist/index.js',
+  types: './dist/index.d.ts',
+  exports: {
+    '.': {
+      import: { types: './dist/index.d.ts', default: './dist/index.js' },
+      require: { types: './dist/index.d.cts', default: './dist/index.cjs' },
+    },
+    './package.json': './package.json',
+  },
+  scripts: {
+    build: 'tsup',
+    typecheck: 'tsc -p tsconfig.json',
+    test: 'vitest run',
+  },
+  dependencies: Object.fromEntries(deps.map((d) => [d, '^0.1.0'])),
+  repository: { type: 'git', url: 'git+https://github.com/multiprocess-ts/multiprocess.git', directory: dir },
+};
+write('package.json', JSON.stringify(pkg, null, 2) + '\n');
+write('tsconfig.json', JSON.stringify({ extends: '../../tsconfig.base.json', include: ['src', 'test', '*.ts'] }, null, 2) + '\n');
+write('tsup.config.ts', `import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm', 'cjs'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+  // import.meta.url in the CJS build (used to find worker entries and remote-op modules).
+  shims: true,
+});
+`);
+write('vitest.config.ts', `import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Tests spawn real processes and threads: run files one at a time on 2 cores.
+    fileParallelism: false,
+    // Load the built library natively (not through vite) so a test and its children run the same code.
+    server: { deps: { external: [/\\/packages\\//, /@mp\\//, /multiprocess/] } },
+  },
+});
+`);
+write('src/index.ts', `export {};\n`);
+write('README.md', `# ${name}\n\n${description}\n`);
+console.log('scaffolded', name);
