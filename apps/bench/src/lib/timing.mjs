@@ -1,0 +1,91 @@
+// Small timing loops (no tinybench/mitata): medians of a few runs, BENCH.md style.
+import { performance } from 'node:perf_hooks';
+
+export const now = () => performance.now();
+
+/** @param {number[]} xs */
+export function median(xs) {
+  const s = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (s.length === 0) return null;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * Ops per second of a batch: `runN(n)` performs n operations and may return the elapsed ms it
+ * measured itself (so that set-up such as starting a child stays outside the timed section);
+ * otherwise the whole call is timed. As `mp_benchmarks.py`: n grows until a run takes a tenth
+ * of `durationMs` (calibration), is scaled to take about `durationMs`, then measured `repeat`
+ * times; the median rate is returned.
+ * @param {(n: number) => (number | void | Promise<number | void>)} runN
+ * @param {{ durationMs: number, repeat: number, start?: number }} opts
+ */
+export async function rate(runN, { durationMs, repeat, start = 1 }) {
+  const timed = async (n) => {
+    const t0 = now();
+    const r = await runN(n);
+    const e = typeof r === 'number' ? r : now() - t0;
+    return Math.max(e, 1e-3);
+  };
+  let n = Math.max(1, Math.floor(start));
+  let e;
+  for (;;) {
+    e = await timed(n);
+    if (e >= durationMs / 10) break;
+    n *= e > durationMs / 40 ? 2 : 8;
+  }
+  n = Math.max(1, Math.round((n * durationMs) / e));
+  const rates = [];
+  for (let i = 0; i < repeat; i++) rates.push((n / (await timed(n))) * 1000);
+  return median(rates);
+}
+
+/**
+ * Ops per second of `fn`, one operation per call (awaited when it returns a promise).
+ * @param {() => unknown} fn
+ * @param {{ durationMs: number, repeat: number }} opts
+ */
+export async function throughput(fn, opts) {
+  const first = fn();
+  if (first && typeof (/** @type {any} */ (first)).then === 'function') {
+    await first;
+    return rate(async (n) => {
+      for (let i = 0; i < n; i++) await fn();
+    }, opts);
+  }
+  return rate((n) => {
+    for (let i = 0; i < n; i++) fn();
+  }, opts);
+}
+
+/**
+ * Median milliseconds of `fn` over `repeat` calls, after `warmup` untimed calls. `fn` may return
+ * the elapsed ms it measured itself.
+ * @param {() => unknown} fn
+ * @param {{ repeat: number, warmup?: number }} opts
+ */
+export async function time(fn, { repeat, warmup = 1 }) {
+  for (let i = 0; i < warmup; i++) await fn();
+  const ts = [];
+  for (let i = 0; i < repeat; i++) {
+    const t0 = now();
+    const r = await fn();
+    ts.push(typeof r === 'number' ? r : now() - t0);
+  }
+  return median(ts);
+}
+
+/**
+ * @template T
+ * @param {Promise<T>} promise
+ * @param {number} ms
+ * @param {string} what
+ * @returns {Promise<T>}
+ */
+export function withTimeout(promise, ms, what) {
+  let timer;
+  const t = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${Math.round(ms / 1000)} s`)), ms);
+  });
+  return Promise.race([promise, t]).finally(() => clearTimeout(timer));
+}
