@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { runPython } from './python.mjs';
 import { median, now, rate, throughput, time, withTimeout } from './timing.mjs';
 
+const MP_PACKAGES = ['@mp/serialize', '@mp/connection', '@mp/context', '@mp/sync', '@mp/shared', '@mp/queue', '@mp/pool', '@mp/manager'];
+
 /**
  * @typedef {{ value: number | null, note?: string }} Figure
  * @typedef {(cleanup: () => unknown) => void} Defer
@@ -65,6 +67,13 @@ export function createContext({ quick, cachePath, durationMs, repeat }) {
     if (!modules.has(spec)) modules.set(spec, import(spec));
     return /** @type {Promise<Record<string, any>>} */ (modules.get(spec));
   };
+
+  /** The @mp packages' exports merged (those that load), the umbrella's stand-in. */
+  let packages = null;
+  const importPackages = () =>
+    (packages ??= Promise.all(MP_PACKAGES.map((p) => importOnce(p).catch(() => ({})))).then((mods) =>
+      Object.assign({}, ...mods.map((m) => ({ ...m }))),
+    ));
 
   const ctx = {
     quick,
@@ -141,23 +150,28 @@ export function createContext({ quick, cachePath, durationMs, repeat }) {
 
     /**
      * Imports the first module of `from` that has every export in `needs` (throws a readable
-     * error otherwise).
+     * error otherwise). The spec `'@mp/*'` stands for the exports of all the @mp packages
+     * together: the fallback while the `multiprocess` umbrella does not re-export a piece yet.
      * @param {string[]} needs
      * @param {string[]} [from]
+     * @returns {Promise<Record<string, any>>}
      */
-    async load(needs, from = ['multiprocess']) {
+    async load(needs, from = ['multiprocess', '@mp/*']) {
       const why = [];
       for (const spec of from) {
         let mod;
         try {
-          mod = await importOnce(spec);
+          mod = spec === '@mp/*' ? await importPackages() : await importOnce(spec);
         } catch (e) {
           const msg = /** @type {Error} */ (e).message ?? String(e);
           why.push(/Cannot find (module|package)/.test(msg) ? `${spec} not built (npx turbo run build --filter=${spec}...)` : `${spec}: ${msg.split('\n')[0]}`);
           continue;
         }
         const missing = needs.filter((n) => mod[n] === undefined);
-        if (missing.length === 0) return mod;
+        if (missing.length === 0) {
+          if (spec !== from[0]) ctx.note(`ours ${needs.join(', ')} taken from ${spec}: ${why.join('; ')}`);
+          return mod;
+        }
         why.push(`${spec} has no ${missing.join(', ')} yet`);
       }
       throw new Error(why.join('; '));

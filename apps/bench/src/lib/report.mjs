@@ -67,8 +67,8 @@ export function table(rows, notes) {
   const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
   const counted = rows.filter((r) => r.pass !== null);
   out.push('', `${counted.filter((r) => r.pass).length}/${counted.length} goals met; ` +
-    `${rows.filter((r) => r.goal === null).length} informational rows; ` +
-    `${rows.filter((r) => verdict(r) === 'n/a').length} rows n/a.`);
+    `${rows.filter((r) => r.goal === null).length} informational; ` +
+    `${rows.filter((r) => verdict(r) === 'n/a').length} n/a (see notes).`);
   if (notes.length) {
     out.push('', 'notes:');
     for (const n of notes) out.push(`  ${n.id}: ${n.text}`);
