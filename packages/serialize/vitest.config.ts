@@ -8,6 +8,6 @@ export default defineConfig({
     // Tests spawn real processes and threads: run files one at a time on 2 cores.
     fileParallelism: false,
     // Load the built library natively (not through vite) so a test and its children run the same code.
-    server: { deps: { external: [/\/packages\//, /@mp\//, /multiprocess/] } },
+    server: { deps: { external: [/\/packages\/[^/]+\/dist\//, /@mp\//, /multiprocess/] } },
   },
 });

@@ -1,0 +1,9 @@
+/**
+ * `@mp/serialize/spi`: plumbing for the other `@mp/*` packages (and library authors). Public and
+ * semver-covered, but users normally need only the main entry.
+ */
+export { decode, decodeAsync, encode, type EncodeOptions, type Encoded } from './codec.js';
+export { registerLibraryExports } from './library-exports.js';
+export { isRef, resolveRef, type AnyFunction, type RefFunction } from './ref.js';
+export { refInfo, type RefInfo } from './internal/ref-info.js';
+export type { BytesLike, ReduceContext, ReviveContext, Sidecar } from './types.js';

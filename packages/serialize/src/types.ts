@@ -1,0 +1,54 @@
+/**
+ * Values that travel beside the bytes when posting to a worker thread: `postMessage({ bytes,
+ * shared }, transfer)`. SharedArrayBuffers in `shared` stay the same memory on the other side;
+ * `transfer` holds transferables (MessagePorts...) for postMessage's transfer list.
+ *
+ * @example
+ * ```ts
+ * import { encode, decode } from '@mp/serialize/spi';
+ * const { bytes, sidecar } = encode(value, { sidecar: true });
+ * worker.postMessage({ bytes, sidecar }, sidecar.transfer as Transferable[]);
+ * // in the worker: decode(msg.bytes, msg.sidecar)
+ * ```
+ */
+export interface Sidecar {
+  shared: SharedArrayBuffer[];
+  transfer: unknown[];
+}
+
+/**
+ * Given to a registered reducer's `reduce` (see `registerReducer`).
+ *
+ * @example
+ * ```ts
+ * registerReducer('Counter', (v) => v instanceof Counter,
+ *   (c: Counter, ctx) => ({ sab: ctx.share(c.sab) >= 0 ? ctx.share(c.sab) : c.sab }),
+ *   (data, ctx) => new Counter(...));
+ * ```
+ */
+export interface ReduceContext {
+  /** Where the value being reduced is, e.g. `args[0].lock` (computed when read: use it for errors). */
+  readonly path: string;
+  /** Put a SharedArrayBuffer in the sidecar: its index there, or -1 when encoding without sidecar. */
+  share(sab: SharedArrayBuffer): number;
+  /** Put a transferable (MessagePort...) in the sidecar: its index there, or -1 without sidecar. */
+  transfer(obj: object): number;
+}
+
+/**
+ * Given to a registered reducer's `revive` (see `registerReducer`).
+ *
+ * @example
+ * ```ts
+ * (data: { shared: number }, ctx) => new Counter(ctx.shared(data.shared)!)
+ * ```
+ */
+export interface ReviveContext {
+  /** The SharedArrayBuffer that the sender's `ctx.share()` returned `index` for. */
+  shared(index: number): SharedArrayBuffer | undefined;
+  /** The object that the sender's `ctx.transfer()` returned `index` for. */
+  transferred(index: number): unknown;
+}
+
+/** What `loads`/`decode` accept: any bytes view (any offset), a Buffer, or an ArrayBuffer. */
+export type BytesLike = Uint8Array | ArrayBufferView | ArrayBuffer;
