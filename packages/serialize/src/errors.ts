@@ -39,7 +39,6 @@ export class SerializationError extends Error {
     this.name = 'SerializationError';
     this.path = path;
     if (options.variable !== undefined) this.variable = options.variable;
-    Object.defineProperty(this, BRAND, { value: true });
   }
 
   /** `instanceof` that also recognizes instances made by another build (ESM/CJS) of this package. */
@@ -48,6 +47,9 @@ export class SerializationError extends Error {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
   }
 }
+
+// The brand lives on the prototype, so instances revived without running the constructor have it.
+Object.defineProperty(SerializationError.prototype, BRAND, { value: true });
 
 // Errors raised in a child arrive as SerializationError instances (by registered name).
 if (!registry.classesByName.has('SerializationError')) {

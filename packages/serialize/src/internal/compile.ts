@@ -4,13 +4,15 @@
  * Each (source, bound names) pair compiles once per isolate into a *factory*:
  *
  *   "use strict"; let a, b;
- *   return [ (SOURCE), function (v) { a = v[0]; b = v[1]; } ];
+ *   return [ function (v) { a = v[0]; b = v[1]; }, () => (SOURCE) ];
  *
- * Calling the factory makes a fresh closure cheaply (no parse, no compile), so sending the same
- * lambda 10k times compiles it once. The binder assigns the free variables *after* the function
- * exists, which is what lets a function reach itself through its bindings (recursion via
- * withScope, a class whose static refers to an instance): devalue may revive it from inside that
- * cycle first with incomplete bindings, and the final call binds the complete ones.
+ * Calling the factory and then the thunk makes a fresh closure cheaply (no parse, no compile), so
+ * sending the same lambda 10k times compiles it once. Variables are bound before the source is
+ * evaluated (a class's `extends` clause and static blocks, e.g. esbuild's
+ * `static { __name(this, "X") }`, run at that moment), and can be bound again afterwards: that is
+ * what lets a function reach itself through its bindings (recursion via withScope). devalue may
+ * revive it from inside that cycle first, with incomplete bindings, and the final call binds the
+ * complete ones.
  * Strict mode is tried first (ES modules and classes are strict); sloppy code that cannot compile
  * strict falls back to sloppy.
  * Classes (and old-style constructors with prototype members) are also cached by identity, keyed by
@@ -54,8 +56,8 @@ function helper(name: string): unknown {
 
 function factory(expr: string, names: readonly string[]): Factory {
   const body = names.length
-    ? `let ${names.join(', ')};\nreturn [${expr}, function (__mp_v) { ${names.map((n, i) => `${n} = __mp_v[${i}];`).join(' ')} }];`
-    : `return [${expr}, undefined];`;
+    ? `let ${names.join(', ')};\nreturn [function (__mp_v) { ${names.map((n, i) => `${n} = __mp_v[${i}];`).join(' ')} }, () => ${expr}];`
+    : `return [undefined, () => ${expr}];`;
   const cached = registry.factories.get(body);
   if (cached) return cached;
   let made: Factory;
@@ -122,19 +124,25 @@ export function createFunction(p: unknown[]): Revived {
   const names = p[4] as string[];
   const run = factory(expr, names);
   const bindings = (p[5] ?? []) as unknown[];
+  const values = names.map((n, i) => bindingValue(n, bindings[i]));
+  const make = (): { fn: Function; bind: (values: unknown[]) => void } => {
+    const [binder, evaluate] = run();
+    const bind = binder ?? (() => {});
+    bind(values);
+    return { fn: evaluate() as Function, bind };
+  };
   if (((p[3] as number) & CLASS_LIKE) !== 0) {
     const code = `${expr}\0${names.join(',')}`;
-    const key = identityKey(bindings, names.map((n, i) => bindingValue(n, bindings[i])));
+    const key = identityKey(bindings, values);
     const entries = registry.classes.get(code) ?? remember(registry.classes, code, [], 2000);
     const hit = entries.find((e) => same(e.values, key));
     if (hit) return { fn: hit.cls as Function, bind: hit.bind, entry: hit };
-    const [fn, binder] = run();
-    const entry = { values: key, cls: fn, bind: binder ?? (() => {}) };
+    const made = make();
+    const entry = { values: key, cls: made.fn, bind: made.bind };
     entries.push(entry);
-    return { fn: fn as Function, bind: entry.bind, entry };
+    return { ...made, entry };
   }
-  const [fn, binder] = run();
-  return { fn: fn as Function, bind: binder ?? (() => {}) };
+  return make();
 }
 
 function setOwn(target: object, props: unknown): void {

@@ -53,6 +53,7 @@ export async function loadModule(url: string): Promise<Record<string, unknown>> 
 /** An export of a module, synchronously; a clear error when the module lacks it. */
 export function exportOf(url: string, name: string): unknown {
   const exports = loadModuleSync(url);
+  if (name === 'default' && !('default' in exports)) return exports; // a CommonJS module's exports
   if (!(name in exports)) {
     throw new SerializationError(
       `Cannot deserialize: module ${url} has no export \`${name}\` in this process. Both processes must run the same version of that module.`,

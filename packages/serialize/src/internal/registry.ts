@@ -19,7 +19,7 @@ export interface ExportRef {
 }
 
 /** What the receiver compiled for one function source + bound names (see internal/compile.ts). */
-export type Factory = () => [unknown, ((values: unknown[]) => void) | undefined];
+export type Factory = () => [((values: unknown[]) => void) | undefined, () => unknown];
 
 export interface Registry {
   /** Registered classes, by wire name and back. */
