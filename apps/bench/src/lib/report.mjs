@@ -68,7 +68,7 @@ export function table(rows, notes) {
   const counted = rows.filter((r) => r.pass !== null);
   out.push('', `${counted.filter((r) => r.pass).length}/${counted.length} goals met; ` +
     `${rows.filter((r) => r.goal === null).length} informational; ` +
-    `${rows.filter((r) => verdict(r) === 'n/a').length} n/a (see notes).`);
+    `${rows.filter((r) => verdict(r) === 'n/a').length} n/a${rows.some((r) => verdict(r) === 'n/a') ? ' (see notes)' : ''}.`);
   if (notes.length) {
     out.push('', 'notes:');
     for (const n of notes) out.push(`  ${n.id}: ${n.text}`);
