@@ -54,14 +54,6 @@ function viewKind(v: ArrayBufferView): string {
   return 'Uint8Array';
 }
 
-// Our reducer already vetted every object that reaches devalue's "plain object" branch.
-const OPERATIONS = {
-  shapeOf: (v: object) => ({
-    kind: Object.getPrototypeOf(v) === null ? ('null-proto' as const) : ('plain' as const),
-    keys: Object.keys(v),
-  }),
-};
-
 export class Encoder {
   readonly attachments: Uint8Array[] = [];
   readonly modules = new Set<string>();
@@ -78,7 +70,7 @@ export class Encoder {
   run(): Uint8Array {
     let json: string;
     try {
-      json = stringify(this.value, { $: this.reduce }, { operations: OPERATIONS });
+      json = stringify(this.value, { $: this.reduce });
     } catch (error) {
       throw this.convert(error);
     }

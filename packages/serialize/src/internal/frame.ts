@@ -46,7 +46,9 @@ export function writeGeneral(json: string, modules: readonly string[], attachmen
   const textEnd = HEADER + m + j;
   let total = pad8(textEnd) + 8 * attachments.length;
   for (const a of attachments) total += pad8(a.byteLength);
-  const out = Buffer.allocUnsafeSlow(total);
+  // A zero-filled ArrayBuffer of its own (measured faster here than allocUnsafeSlow, whose
+  // backing stores are slower to reclaim), so padding needs no filling.
+  const out = Buffer.from(new ArrayBuffer(total));
   out.writeUInt32LE(TAG_GENERAL, 0);
   out.writeUInt32LE(j, 4);
   out.writeUInt32LE(m, 8);
@@ -54,16 +56,13 @@ export function writeGeneral(json: string, modules: readonly string[], attachmen
   if (m) out.write(modulesJson, HEADER, m, 'utf8');
   out.write(json, HEADER + m, j, 'utf8');
   let pos = pad8(textEnd);
-  out.fill(0, textEnd, pos);
   for (const a of attachments) {
     out.writeDoubleLE(a.byteLength, pos);
     pos += 8;
   }
   for (const a of attachments) {
     out.set(a, pos);
-    const end = pos + a.byteLength;
-    pos = pad8(end);
-    out.fill(0, end, pos);
+    pos = pad8(pos + a.byteLength);
   }
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
