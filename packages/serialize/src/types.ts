@@ -21,9 +21,15 @@ export interface Sidecar {
  *
  * @example
  * ```ts
- * registerReducer('Counter', (v) => v instanceof Counter,
- *   (c: Counter, ctx) => ({ sab: ctx.share(c.sab) >= 0 ? ctx.share(c.sab) : c.sab }),
- *   (data, ctx) => new Counter(...));
+ * registerReducer<Counter>('my-lib:Counter', (v) => v instanceof Counter,
+ *   (c, ctx) => {
+ *     const i = ctx.share(c.sab); // -1 without a sidecar: then send the buffer itself (copied)
+ *     return i >= 0 ? { shared: i } : { copy: c.sab };
+ *   },
+ *   (data, ctx) => {
+ *     const d = data as { shared?: number; copy?: SharedArrayBuffer };
+ *     return new Counter(d.shared !== undefined ? ctx.shared(d.shared)! : d.copy!);
+ *   });
  * ```
  */
 export interface ReduceContext {
@@ -40,7 +46,8 @@ export interface ReduceContext {
  *
  * @example
  * ```ts
- * (data: { shared: number }, ctx) => new Counter(ctx.shared(data.shared)!)
+ * const revive = (data: unknown, ctx: ReviveContext) =>
+ *   new Counter(ctx.shared((data as { shared: number }).shared)!);
  * ```
  */
 export interface ReviveContext {
