@@ -78,6 +78,17 @@ function generate(seed: number, general: boolean): unknown {
 }
 
 describe('fuzz', () => {
+  it('uses a checker that notices lost sharing, lost cycles and changed values', () => {
+    const shared = { a: 1 };
+    expect(sameGraph({ x: shared, y: shared }, { x: { a: 1 }, y: { a: 1 } })).toBe(false);
+    const cyclic: Record<string, unknown> = {};
+    cyclic['self'] = cyclic;
+    expect(sameGraph(cyclic, { self: {} })).toBe(false);
+    expect(sameGraph([0], [-0])).toBe(false);
+    expect(sameGraph(new Map([[1, 2]]), new Map([[1, 3]]))).toBe(false);
+    expect(sameGraph({ x: shared, y: shared }, structuredClone({ x: shared, y: shared }))).toBe(true);
+  });
+
   it.each([false, true])('random graphs round-trip with their sharing and cycles (general-only kinds: %s)', (general) => {
     for (let seed = 1; seed <= 300; seed++) {
       const value = generate(seed, general);

@@ -6,6 +6,7 @@
  * source, which they mostly do not have.
  */
 import { createRequire } from 'node:module';
+import { createContext, runInContext } from 'node:vm';
 import type { ExportRef } from './registry.js';
 
 export type BuiltinRef = { readonly global: string } | ExportRef;
@@ -29,12 +30,46 @@ function ownValues(obj: object): [string, unknown][] {
   return out;
 }
 
+/** Globals that Node defines in every isolate (beyond ECMAScript's, which a fresh context lists). */
+const NODE_GLOBALS = [
+  'process', 'Buffer', 'console', 'global', 'performance', 'navigator', 'crypto', 'URL', 'URLSearchParams',
+  'AbortController', 'AbortSignal', 'EventTarget', 'Event', 'CustomEvent', 'TextEncoder', 'TextDecoder',
+  'MessageChannel', 'MessagePort', 'MessageEvent', 'BroadcastChannel', 'Blob', 'File', 'DOMException',
+  'structuredClone', 'setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval',
+  'clearImmediate', 'queueMicrotask', 'atob', 'btoa', 'fetch', 'Headers', 'Request', 'Response', 'FormData',
+  'WebSocket', 'Crypto', 'CryptoKey', 'SubtleCrypto', 'ReadableStream', 'WritableStream', 'TransformStream',
+  'CompressionStream', 'DecompressionStream', 'TextEncoderStream', 'TextDecoderStream', 'Performance',
+  'PerformanceEntry', 'PerformanceMark', 'PerformanceMeasure', 'PerformanceObserver', 'Navigator',
+];
+
+/**
+ * Only built-in globals are sent by reference: a global that the program itself defined
+ * (`globalThis.helper = ...`) does not exist in a fresh child, so it is sent by source.
+ */
+function builtinGlobalNames(): Set<string> {
+  const names = new Set<string>(NODE_GLOBALS);
+  try {
+    for (const n of runInContext('Object.getOwnPropertyNames(globalThis)', createContext()) as string[]) names.add(n);
+  } catch {
+    // no vm: fall back to the list above
+  }
+  return names;
+}
+
 function build(): Map<unknown, BuiltinRef> {
   const map = new Map<unknown, BuiltinRef>();
   const add = (v: unknown, ref: BuiltinRef) => {
     if (typeof v === 'function' && !map.has(v)) map.set(v, ref);
   };
-  const globals = ownValues(globalThis).filter(([k]) => !k.startsWith('__'));
+  const globals: [string, unknown][] = [];
+  for (const k of builtinGlobalNames()) {
+    try {
+      // read through accessors too: Node defines `process`, `Buffer`, `crypto`... as getters
+      if (k in globalThis) globals.push([k, (globalThis as Record<string, unknown>)[k]]);
+    } catch {
+      // a throwing getter: not indexed
+    }
+  }
   for (const [k, v] of globals) add(v, { global: k });
   for (const [k, v] of globals) {
     if ((typeof v !== 'function' && typeof v !== 'object') || v === null || v === globalThis) continue;
