@@ -6,7 +6,15 @@ import { asBytes, readGeneral, readModules, TAG_FAST, TAG_GENERAL } from './inte
 import { loadModule } from './internal/library.js';
 import type { BytesLike, Sidecar } from './types.js';
 
-/** Options of {@link encode}. */
+/**
+ * Options of {@link encode}.
+ *
+ * @example
+ * ```ts
+ * const options: EncodeOptions = { root: 'args', sidecar: true };
+ * encode([lock, handler], options); // errors say `args[1]...`
+ * ```
+ */
 export interface EncodeOptions {
   /** How the value is named in error paths (`args` gives `args[1].handler`). Default `'value'`. */
   root?: string;
@@ -17,7 +25,14 @@ export interface EncodeOptions {
   sidecar?: boolean;
 }
 
-/** What {@link encode} returns. */
+/**
+ * What {@link encode} returns.
+ *
+ * @example
+ * ```ts
+ * const { bytes, sidecar }: Encoded = encode(value, { sidecar: true });
+ * ```
+ */
 export interface Encoded {
   bytes: Uint8Array;
   sidecar: Sidecar;

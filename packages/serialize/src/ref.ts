@@ -4,14 +4,37 @@ import { SerializationError } from './errors.js';
 import { loadModule } from './internal/library.js';
 import { REF, refInfo, type RefInfo } from './internal/ref-info.js';
 
-/** Any function type (the constraint of {@link ref}'s type parameter). */
+/**
+ * Any function type (the constraint of {@link ref}'s type parameter).
+ *
+ * @example
+ * ```ts
+ * function call<F extends AnyFunction>(r: RefFunction<F>, ...args: Parameters<F>) { return r(...args); }
+ * ```
+ */
 export type AnyFunction = (...args: never[]) => unknown;
+
+/**
+ * A function of unknown signature: the default of {@link ref}'s type parameter.
+ *
+ * @example
+ * ```ts
+ * const r: RefFunction<UnknownFunction> = ref(import.meta.url, 'work'); // r(...anything)
+ * ```
+ */
+export type UnknownFunction = (...args: unknown[]) => unknown;
 
 /**
  * A by-reference function made by {@link ref}: calling it imports the module (once) and calls the
  * export, so it always returns a Promise. It serializes as (module URL, export name) only.
+ *
+ * @example
+ * ```ts
+ * const work: RefFunction<(n: number) => number> = ref(import.meta.url, 'work');
+ * const result: number = await work(3);
+ * ```
  */
-export interface RefFunction<F extends AnyFunction = AnyFunction> {
+export interface RefFunction<F extends AnyFunction = UnknownFunction> {
   (...args: Parameters<F>): Promise<Awaited<ReturnType<F>>>;
   /** The module's URL, as given to `ref()` (normalized to a URL string). */
   readonly moduleUrl: string;
@@ -47,7 +70,7 @@ function normalizeUrl(moduleUrl: string | URL): string {
  * console.log(await again(7)); // 49
  * ```
  */
-export function ref<F extends AnyFunction = AnyFunction>(moduleUrl: string | URL, exportName: string): RefFunction<F> {
+export function ref<F extends AnyFunction = UnknownFunction>(moduleUrl: string | URL, exportName: string): RefFunction<F> {
   const info: RefInfo = Object.freeze({ moduleUrl: normalizeUrl(moduleUrl), exportName: String(exportName) });
   const fn = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
     const target = (await resolveRef(fn as unknown as RefFunction)) as unknown as (...a: unknown[]) => unknown;
@@ -89,7 +112,7 @@ const resolved = new Map<string, Promise<Function>>();
  * join('a', 'b'); // 'a/b'
  * ```
  */
-export function resolveRef<F extends AnyFunction>(r: RefFunction<F> | F): Promise<F> {
+export function resolveRef<F extends AnyFunction = UnknownFunction>(r: RefFunction<F> | F): Promise<F> {
   const info = refInfo(r);
   if (!info) return Promise.resolve(r as F);
   const key = `${info.moduleUrl}#${info.exportName}`;

@@ -1,6 +1,14 @@
 import { registry } from './internal/registry.js';
 
-/** Any class (the constraint of {@link registerClass}'s type parameter). */
+/**
+ * Any class (the constraint of {@link registerClass}'s type parameter).
+ *
+ * @example
+ * ```ts
+ * const classes: AnyClass[] = [Point, Vector];
+ * classes.forEach((c) => registerClass(c));
+ * ```
+ */
 export type AnyClass = abstract new (...args: never[]) => unknown;
 
 /**

@@ -4,6 +4,6 @@
  */
 export { decode, decodeAsync, encode, type EncodeOptions, type Encoded } from './codec.js';
 export { registerLibraryExports } from './library-exports.js';
-export { isRef, resolveRef, type AnyFunction, type RefFunction } from './ref.js';
+export { isRef, resolveRef, type AnyFunction, type RefFunction, type UnknownFunction } from './ref.js';
 export { refInfo, type RefInfo } from './internal/ref-info.js';
 export type { BytesLike, ReduceContext, ReviveContext, Sidecar } from './types.js';

@@ -57,5 +57,13 @@ export interface ReviveContext {
   transferred(index: number): unknown;
 }
 
-/** What `loads`/`decode` accept: any bytes view (any offset), a Buffer, or an ArrayBuffer. */
+/**
+ * What `loads`/`decode` accept: any bytes view (any offset), a Buffer, or an ArrayBuffer.
+ *
+ * @example
+ * ```ts
+ * const bytes: BytesLike = frame.subarray(4); // no copy needed
+ * loads(bytes);
+ * ```
+ */
 export type BytesLike = Uint8Array | ArrayBufferView | ArrayBuffer;

@@ -50,7 +50,7 @@ export function analysisOf(fn: Function): SourceAnalysis {
       throw new Failure(
         fn,
         (path) =>
-          `Cannot serialize ${path}: bound functions cannot be serialized (\`${fn.name}\`): the target function, \`this\` and the bound arguments are hidden inside it. Pass the unbound function and its arguments instead (e.g. a lambda given them with withScope).`,
+          `Cannot serialize ${path}: bound functions cannot be serialized: \`${fn.name}\` hides its target function, \`this\` and bound arguments. Pass the unbound function and its arguments instead (e.g. a lambda that receives them through withScope).`,
       );
     }
     throw new Failure(
@@ -89,8 +89,10 @@ function what(fn: Function, a: SourceAnalysis): string {
   return fn.name ? `the function \`${fn.name}\`` : 'the function';
 }
 
-function missing(fn: Function, a: SourceAnalysis, name: string, shown: string): Failure {
-  const fix = a.isClass
+function missing(fn: Function, a: SourceAnalysis, name: string, shown: string, imported = false): Failure {
+  const fix = imported
+    ? `Pass it explicitly: withScope(${label(fn)}, { ${name} }), register its module with registerLibraryExports(), or make the ${a.isClass ? 'class' : 'function'} a module export and use ${a.isClass ? 'registerClass()' : 'ref()'}.`
+    : a.isClass
     ? `Pass it explicitly: withScope(${label(fn)}, { ${name} }), or register the class in both processes with registerClass(${label(fn)}).`
     : `Pass it explicitly: withScope(${label(fn)}, { ${name} }), or make it a module export and use ref().`;
   return new Failure(fn, (path) => `Cannot serialize ${path}: ${what(fn, a)} uses ${shown}. ${fix}`, name);
@@ -114,7 +116,7 @@ function viteMembers(fn: Function, a: SourceAnalysis, object: string, use: FreeU
     } else {
       const url = registry.libraryNames.get(member);
       if (!url) {
-        throw missing(fn, a, member, `\`${member}\` (imported from another module; vitest rewrote it as ${object}.${member}), which will not exist in the child process`);
+        throw missing(fn, a, member, `\`${member}\` (imported from another module; vitest rewrote it as ${object}.${member}), which will not exist in the child process`, true);
       }
       modules.add(url);
       out.push([member, 'l', url, member]);
