@@ -1,12 +1,20 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // The child and broker entries are found at run time next to the bundle (dist/entry/*.js).
+  entry: {
+    index: 'src/index.ts',
+    spi: 'src/spi.ts',
+    'entry/child': 'src/entry/child.ts',
+    'entry/broker': 'src/entry/broker.ts',
+  },
   format: ['esm', 'cjs'],
-  dts: true,
+  dts: { entry: { index: 'src/index.ts', spi: 'src/spi.ts' } },
   sourcemap: true,
   clean: true,
   target: 'node20',
-  // import.meta.url in the CJS build (used to find worker entries and remote-op modules).
+  // import.meta.url in the CJS build (used to find the entries).
   shims: true,
+  // One copy of each module in ESM (shared chunks), so index and entries share state.
+  splitting: true,
 });

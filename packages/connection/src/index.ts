@@ -1,1 +1,1 @@
-export {};
+export { AuthenticationError, BufferTooShort, EOFError, ProcessError, TimeoutError } from './errors.js';

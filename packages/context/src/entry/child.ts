@@ -1,0 +1,35 @@
+/**
+ * Entry of every child, on both start methods. A `thread` child finds its payload in
+ * `workerData`; a `spawn` child receives it as the first IPC message.
+ */
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type { ThreadLink } from '../internal/broker/launch.js';
+import { runChild } from '../internal/child-main.js';
+import type { ChildPayload } from '../internal/popen/popen.js';
+
+if (isMainThread) {
+  const message = await new Promise<{ t: 'boot'; payload: ChildPayload }>((resolve) => {
+    process.once('message', (m) => resolve(m as { t: 'boot'; payload: ChildPayload }));
+  });
+  // The IPC channel must not keep the child alive, but its loss means the parent died: a child
+  // never outlives its parent as an orphan.
+  process.channel?.unref();
+  process.on('disconnect', () => process.exit(1));
+  await runChild(message.payload, null, {
+    post: (m) => {
+      process.send?.(m);
+    },
+    stderr: (text) => {
+      process.stderr.write(text);
+    },
+    exit: (code) => process.exit(code),
+  });
+} else {
+  const { payload, link } = workerData as { payload: ChildPayload; link: ThreadLink | null };
+  const port = parentPort!;
+  await runChild(payload, link, {
+    post: (m) => port.postMessage(m),
+    stderr: (text) => port.postMessage({ t: 'stderr', text }),
+    exit: (code) => process.exit(code),
+  });
+}

@@ -1,0 +1,388 @@
+/**
+ * The broker: a worker thread of the root process that runs operations on shared objects for
+ * isolates that cannot map the root's memory (spawn children and their threads).
+ *
+ * It stays generic: it knows objects only as (id, kind, module, segment). To run a method it
+ * imports the object's module (which registers the kind, see shared-object.ts), attaches a local
+ * instance over the segment once, and calls the method on it with the remote caller's identity
+ * in an AsyncLocalStorage, so algorithms that record owners (RLock) record the remote caller.
+ *
+ * When a client's channel closes (its process or thread died), the broker aborts the caller's
+ * pending operations and marks its liveness token dead; primitives notice dead owners and release
+ * what they held.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type { MessagePort } from 'node:worker_threads';
+import { answerChallenge, AUTH_MAX_FRAME, deliverChallenge, encodeFrame, FramedSocket } from '@mp/connection/spi';
+import { decode, encode } from '@mp/serialize/spi';
+import type { LivenessTable } from '../liveness.js';
+import {
+  attachLocal,
+  type Caller,
+  createHandle,
+  kindByName,
+  type LocalHandle,
+  registerRootObject,
+  runAsCaller,
+  setBrokerMode,
+} from '../shared-object.js';
+import type { ObjectDescription, RendezvousRecord, Reply, Request } from './protocol.js';
+import { RENDEZVOUS_NAME, SOCKET_NAME } from './protocol.js';
+
+/** A registration posted by a root isolate. */
+export interface RegisterMessage {
+  t: 'register';
+  id: string;
+  sab: SharedArrayBuffer;
+  module: string;
+  kind: string;
+  meta: Uint8Array;
+}
+/** A synchronous lookup from a root isolate (answered on its sync port). */
+export interface LookupMessage {
+  t: 'lookup';
+  id: string;
+}
+/** A call from a root isolate to run in the broker (on the object's broker-side instance). */
+export interface CallMessage {
+  t: 'call';
+  /** 0 = no reply wanted. */
+  rid: number;
+  id: string;
+  method: string;
+  args: Uint8Array;
+  token: number;
+}
+/** The reply to a CallMessage, posted back on the same port. */
+export interface CallReply {
+  t: 'reply';
+  rid: number;
+  ok: boolean;
+  value: Uint8Array;
+}
+/** A new root isolate's pair of ports. */
+export interface AttachMessage {
+  t: 'attach';
+  port: MessagePort;
+  syncPort: MessagePort;
+  syncFlag: Int32Array;
+}
+export type RootMessage = RegisterMessage | LookupMessage | AttachMessage | CallMessage;
+
+interface Entry {
+  id: string;
+  module: string;
+  kind: string;
+  sab: SharedArrayBuffer;
+  meta: unknown;
+  instance: object | null;
+  attaching: Promise<object> | null;
+}
+
+const REGISTRATION_WAIT_MS = 10_000;
+
+export class BrokerServer {
+  readonly #dir: string;
+  readonly #authkey: Uint8Array;
+  readonly #liveness: LivenessTable;
+  readonly #token: number;
+  readonly #objects = new Map<string, Entry>();
+  readonly #waiting = new Map<string, Array<(entry: Entry | null) => void>>();
+  readonly #server: net.Server;
+  #rendezvousFd = -1;
+  #rendezvousKeepFd = -1;
+
+  constructor(dir: string, authkey: Uint8Array, liveness: LivenessTable, token: number) {
+    this.#dir = dir;
+    this.#authkey = authkey;
+    this.#liveness = liveness;
+    this.#token = token;
+    this.#server = net.createServer((socket) => void this.#onSocket(socket));
+    setBrokerMode(token, (id) => this.#objects.get(id)?.sab);
+  }
+
+  async start(rootPort: MessagePort, syncPort: MessagePort, syncFlag: Int32Array): Promise<void> {
+    this.attachRootPorts(rootPort, syncPort, syncFlag);
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(path.join(this.#dir, SOCKET_NAME), () => resolve());
+    });
+    // Nothing in this thread is unref'd: the thread must live as long as the root process, which
+    // does not wait for it (its Worker handle is unref'd in the parent).
+    this.#openRendezvous();
+  }
+
+  /** Serves a root isolate: registrations and lookups. */
+  attachRootPorts(port: MessagePort, syncPort: MessagePort, syncFlag: Int32Array): void {
+    port.on('message', (message: RootMessage) => {
+      if (message.t === 'register') this.#register(message);
+      else if (message.t === 'attach') this.attachRootPorts(message.port, message.syncPort, message.syncFlag);
+      else if (message.t === 'lookup') void this.#answerLookup(message.id, syncPort, syncFlag);
+      else if (message.t === 'call') this.#onRootCall(port, message);
+    });
+  }
+
+  #register(message: RegisterMessage): void {
+    if (this.#objects.has(message.id)) return;
+    const entry: Entry = {
+      id: message.id,
+      module: message.module,
+      kind: message.kind,
+      sab: message.sab,
+      meta: decode(message.meta),
+      instance: null,
+      attaching: null,
+    };
+    this.#objects.set(entry.id, entry);
+    for (const wake of this.#waiting.get(entry.id) ?? []) wake(entry);
+    this.#waiting.delete(entry.id);
+  }
+
+  /** A root isolate's call: runs like a remote call, on behalf of that isolate's token. */
+  #onRootCall(port: MessagePort, message: CallMessage): void {
+    const reply = (ok: boolean, value: unknown): void => {
+      if (message.rid === 0) {
+        if (!ok) process.emitWarning(`multiprocess broker: a fire-and-forget operation failed: ${String(value)}`);
+        return;
+      }
+      let bytes: Uint8Array;
+      try {
+        bytes = encode(value).bytes;
+      } catch (error) {
+        ok = false;
+        bytes = encode(error).bytes;
+      }
+      port.postMessage({ t: 'reply', rid: message.rid, ok, value: bytes } satisfies CallReply);
+    };
+    try {
+      const request: Request = [message.rid, 'call', message.id, message.method, decode(message.args) as unknown[]];
+      const result = this.#handle(request, { token: message.token, signal: new AbortController().signal });
+      if (result instanceof Promise) result.then((value) => reply(true, value), (error: unknown) => reply(false, error));
+      else reply(true, result);
+    } catch (error) {
+      reply(false, error);
+    }
+  }
+
+  async #answerLookup(id: string, syncPort: MessagePort, syncFlag: Int32Array): Promise<void> {
+    const entry = await this.#find(id);
+    syncPort.postMessage(entry === null ? null : { sab: entry.sab });
+    Atomics.add(syncFlag, 0, 1);
+    Atomics.notify(syncFlag, 0);
+  }
+
+  /** The entry for `id`, waiting a little for a registration that may still be in flight. */
+  #find(id: string): Promise<Entry | null> {
+    const entry = this.#objects.get(id);
+    if (entry) return Promise.resolve(entry);
+    return new Promise((resolve) => {
+      const list = this.#waiting.get(id) ?? [];
+      list.push(resolve);
+      this.#waiting.set(id, list);
+      setTimeout(() => {
+        const pending = this.#waiting.get(id);
+        if (pending?.includes(resolve)) {
+          pending.splice(pending.indexOf(resolve), 1);
+          resolve(null);
+        }
+      }, REGISTRATION_WAIT_MS).unref();
+    });
+  }
+
+  /** The attached instance of an object (once per object; later calls find it synchronously). */
+  async #attach(id: string): Promise<object> {
+    const entry = await this.#find(id);
+    if (entry === null) {
+      throw new ReferenceError(`the shared object ${id} is unknown to the broker: was it created in another program, or closed?`);
+    }
+    entry.attaching ??= (async () => {
+      await import(entry.module);
+      const kind = kindByName(entry.kind);
+      if (kind === undefined) {
+        throw new TypeError(`module ${entry.module} did not register the shared kind ${entry.kind}`);
+      }
+      entry.instance = attachLocal(kind, entry.id, entry.sab, entry.meta);
+      return entry.instance;
+    })();
+    return entry.attaching;
+  }
+
+  #invoke(instance: object, id: string, method: string, args: unknown[], caller: Caller): unknown {
+    const fn = (instance as Record<string, unknown>)[method];
+    if (typeof fn !== 'function' || method.startsWith('_') || method === 'constructor') {
+      throw new TypeError(`${id} has no method ${method}`);
+    }
+    return runAsCaller(caller, () => (fn as (...a: unknown[]) => unknown).apply(instance, args));
+  }
+
+  /**
+   * Runs one request. Calls on an already attached object start synchronously, so requests of
+   * one channel start in arrival order (a fire-and-forget release is applied before the acquire
+   * that follows it).
+   */
+  #handle(request: Request, caller: Caller): unknown {
+    if (request[1] === 'call') {
+      const [, , id, method, args] = request;
+      const instance = this.#objects.get(id)?.instance;
+      if (instance) return this.#invoke(instance, id, method, args, caller);
+      return this.#attach(id).then((attached) => this.#invoke(attached, id, method, args, caller));
+    }
+    return this.#control(request, caller);
+  }
+
+  async #control(request: Request, caller: Caller): Promise<unknown> {
+    switch (request[1]) {
+      case 'create': {
+        const [, , module, kindName, meta] = request;
+        await import(module);
+        const kind = kindByName(kindName);
+        if (kind === undefined) throw new TypeError(`module ${module} did not register the shared kind ${kindName}`);
+        const handle = createHandle(kind, meta) as LocalHandle<unknown>;
+        this.#objects.set(handle.id, {
+          id: handle.id,
+          module,
+          kind: kindName,
+          sab: handle.sab,
+          meta: handle.meta,
+          instance: null,
+          attaching: null,
+        });
+        registerRootObject(handle);
+        const description: ObjectDescription = { id: handle.id, module, kind: kindName, meta: handle.meta };
+        return description;
+      }
+      case 'describe': {
+        const entry = await this.#find(request[2]);
+        if (entry === null) throw new ReferenceError(`the shared object ${request[2]} is unknown to the broker`);
+        return { id: entry.id, module: entry.module, kind: entry.kind, meta: entry.meta } satisfies ObjectDescription;
+      }
+      case 'token':
+        return this.#liveness.allocate(request[2] === 0 ? caller.token : request[2]);
+      case 'dead':
+        this.#liveness.markDead(request[2]);
+        return null;
+      case 'hello':
+        return request[2] === 0 ? this.#liveness.allocate(0) : request[2];
+      default:
+        throw new TypeError(`unknown broker operation ${String((request as unknown[])[1])}`);
+    }
+  }
+
+  /** Runs requests from one channel; replies in completion order (each carries its id). */
+  #serve(io: { read(): Promise<Buffer>; write(frame: Uint8Array): unknown }): Promise<void> {
+    const abort = new AbortController();
+    let token = 0;
+    const loop = async (): Promise<void> => {
+      for (;;) {
+        const frame = await io.read();
+        const request = decode(frame) as Request;
+        const id = request[0];
+        if (request[1] === 'hello') {
+          token = (await this.#control(request, { token, signal: abort.signal })) as number;
+          io.write(encode([id, true, token] satisfies Reply).bytes);
+          continue;
+        }
+        const reply = (ok: boolean, value: unknown): void => {
+          if (id === 0) {
+            if (!ok) process.emitWarning(`multiprocess broker: a fire-and-forget operation failed: ${String(value)}`);
+            return;
+          }
+          let bytes: Uint8Array;
+          try {
+            bytes = encode([id, ok, value] as Reply).bytes;
+          } catch (error) {
+            bytes = encode([id, false, error] as Reply).bytes;
+          }
+          io.write(bytes);
+        };
+        try {
+          const result = this.#handle(request, { token, signal: abort.signal });
+          if (result instanceof Promise) result.then((value) => reply(true, value), (error: unknown) => reply(false, error));
+          else reply(true, result);
+        } catch (error) {
+          reply(false, error);
+        }
+      }
+    };
+    return loop().catch(() => {
+      abort.abort(new Error('the client of the broker went away'));
+      if (token !== 0 && token !== this.#token) this.#liveness.markDead(token);
+    });
+  }
+
+  async #onSocket(socket: net.Socket): Promise<void> {
+    const io = new FramedSocket(socket, AUTH_MAX_FRAME);
+    try {
+      await deliverChallenge(io, this.#authkey);
+      await answerChallenge(io, this.#authkey);
+    } catch {
+      socket.destroy();
+      return;
+    }
+    io.maxFrame = 0x7fff_ffff;
+    await this.#serve(io);
+    socket.destroy();
+  }
+
+  #openRendezvous(): void {
+    const fifo = path.join(this.#dir, RENDEZVOUS_NAME);
+    this.#rendezvousFd = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    // Hold a write end ourselves so the read end never sees EOF between clients.
+    this.#rendezvousKeepFd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+    const reader = new net.Socket({ fd: this.#rendezvousFd, readable: true, writable: false });
+    let pending = '';
+    reader.on('data', (chunk: Buffer) => {
+      pending += chunk.toString('utf8');
+      let newline: number;
+      while ((newline = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, newline);
+        pending = pending.slice(newline + 1);
+        void this.#onRendezvous(line);
+      }
+    });
+  }
+
+  async #onRendezvous(line: string): Promise<void> {
+    let record: RendezvousRecord;
+    try {
+      record = JSON.parse(line) as RendezvousRecord;
+    } catch {
+      return;
+    }
+    const expected = createHmac('sha256', this.#authkey).update(`${record.req}\n${record.rep}\n${record.token}`).digest();
+    const proof = Buffer.from(String(record.proof), 'hex');
+    if (proof.byteLength !== expected.byteLength || !timingSafeEqual(proof, expected)) return;
+    let readFd: number;
+    let writeFd: number;
+    try {
+      readFd = fs.openSync(record.req, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+      writeFd = await openWriteEnd(record.rep);
+    } catch {
+      return;
+    }
+    const input = new net.Socket({ fd: readFd, readable: true, writable: false });
+    const output = new net.Socket({ fd: writeFd, readable: false, writable: true });
+    output.on('error', () => input.destroy());
+    const io = new FramedSocket(input);
+    await this.#serve({ read: () => io.read(), write: (frame) => output.write(encodeFrame(frame)) });
+    input.destroy();
+    output.destroy();
+  }
+}
+
+/** Opens the write end of a FIFO whose reader is about to open it (ENXIO until it does). */
+async function openWriteEnd(fifo: string): Promise<number> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENXIO' || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+}
+

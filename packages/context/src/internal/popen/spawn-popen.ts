@@ -1,0 +1,99 @@
+/** The `spawn` start method: a new Node process (child_process.fork) with an IPC channel. */
+import { type ChildProcess, fork } from 'node:child_process';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { BROKER_ENV, runtime } from '../runtime.js';
+import { childExecArgv, entryUrl, type Popen, type PopenOptions } from './popen.js';
+
+/** Messages a spawn child sends to its parent over IPC. */
+export type SpawnChildMessage = { t: 'started' } | { t: 'stderr'; text: string };
+
+const liveChildren = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** Daemon children die with their parent even when it exits abruptly via process.exit(). */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const child of liveChildren) {
+      try {
+        child.kill('SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  });
+}
+
+export class SpawnPopen implements Popen {
+  readonly pid: number;
+  readonly started: Promise<void>;
+  readonly exited: Promise<number>;
+  #exitCode: number | null = null;
+  readonly #child: ChildProcess;
+
+  constructor(options: PopenOptions) {
+    const rt = runtime();
+    installExitHook();
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    if (rt.brokerDir !== null) env[BROKER_ENV] = rt.brokerDir;
+    this.#child = fork(fileURLToPath(entryUrl('child')), [], {
+      execPath: options.executable ?? process.execPath,
+      execArgv: childExecArgv(),
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+      env,
+    });
+    const child = this.#child;
+    if (child.pid === undefined) {
+      // fork() failed synchronously (e.g. a bad executable); the 'error' event follows.
+      this.pid = -1;
+    } else {
+      this.pid = child.pid;
+    }
+    liveChildren.add(child);
+    this.started = new Promise((resolve, reject) => {
+      child.on('message', (message: SpawnChildMessage) => {
+        if (message.t === 'started') resolve();
+        else if (message.t === 'stderr') options.onStderr(message.text);
+      });
+      child.once('error', reject);
+      child.once('exit', () => resolve());
+    });
+    this.started.catch(() => {});
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        liveChildren.delete(child);
+        const signo = signal === null ? undefined : os.constants.signals[signal];
+        this.#exitCode = signo === undefined ? (code ?? 1) : -signo;
+        resolve(this.#exitCode);
+      });
+      child.once('error', () => {
+        if (child.pid === undefined) {
+          liveChildren.delete(child);
+          this.#exitCode = 1;
+          resolve(1);
+        }
+      });
+    });
+    child.send({ t: 'boot', payload: options.payload });
+  }
+
+  get exitCode(): number | null {
+    return this.#exitCode;
+  }
+
+  terminate(): void {
+    if (this.#exitCode === null) this.#child.kill('SIGTERM');
+  }
+
+  kill(): void {
+    if (this.#exitCode === null) this.#child.kill('SIGKILL');
+  }
+
+  unref(): void {
+    this.#child.unref();
+    this.#child.channel?.unref();
+  }
+}

@@ -1,0 +1,70 @@
+/** The `thread` start method: a worker thread with its own V8 isolate. */
+import { Worker } from 'node:worker_threads';
+import { linkThread } from '../broker/launch.js';
+import { runtime } from '../runtime.js';
+import { entryUrl, type Popen, type PopenOptions } from './popen.js';
+
+/** Messages a thread child posts to its parent. */
+export type ThreadChildMessage = { t: 'started' } | { t: 'stderr'; text: string };
+
+export class ThreadPopen implements Popen {
+  readonly pid = process.pid;
+  readonly started: Promise<void>;
+  readonly exited: Promise<number>;
+  #exitCode: number | null = null;
+  #forced: number | null = null;
+  readonly #worker: Worker;
+
+  constructor(options: PopenOptions) {
+    const rt = runtime();
+    const { payload } = options;
+    const linked = rt.root !== null ? linkThread() : null;
+    this.#worker = new Worker(entryUrl('child'), {
+      workerData: { payload, link: linked?.link ?? null },
+      transferList: [...(linked?.transfer ?? []), ...(options.transfer as never[])],
+      name: options.name,
+    });
+    const worker = this.#worker;
+    this.started = new Promise((resolve, reject) => {
+      worker.once('online', () => resolve());
+      worker.once('exit', () => resolve());
+      worker.once('error', (error) => reject(error));
+    });
+    this.started.catch(() => {});
+    worker.on('message', (message: ThreadChildMessage) => {
+      if (message.t === 'stderr') options.onStderr(message.text);
+    });
+    worker.on('error', (error: unknown) => {
+      // An error outside the bootstrap's own handling (e.g. thrown from a timer after run()).
+      options.onStderr(`Process ${options.name}:\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    });
+    this.exited = new Promise((resolve) => {
+      worker.once('exit', (code) => {
+        this.#exitCode = this.#forced ?? code;
+        resolve(this.#exitCode);
+      });
+    });
+  }
+
+  get exitCode(): number | null {
+    return this.#exitCode;
+  }
+
+  terminate(): void {
+    this.#stop(-15);
+  }
+
+  kill(): void {
+    this.#stop(-9);
+  }
+
+  #stop(code: number): void {
+    if (this.#exitCode !== null) return;
+    this.#forced ??= code;
+    void this.#worker.terminate();
+  }
+
+  unref(): void {
+    this.#worker.unref();
+  }
+}

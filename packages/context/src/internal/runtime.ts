@@ -1,0 +1,162 @@
+/**
+ * Per-isolate runtime state. An "isolate" is what Python calls a process: the main thread of the
+ * root process, a `thread` child (a worker thread with its own V8 isolate), or a `spawn` child.
+ *
+ * The state lives on `globalThis` under a registered symbol so that the ESM and CJS builds of
+ * this package, if both are loaded in one isolate, share one runtime.
+ */
+import { randomBytes } from 'node:crypto';
+import { isMainThread } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { LivenessTable } from './liveness.js';
+
+export type StartMethod = 'thread' | 'spawn';
+
+/** What a process knows about itself or its parent. */
+export interface ProcessInfo {
+  readonly name: string;
+  readonly pid: number;
+  /** Python's `_identity`: `[]` for the main process, `[1]` for Process-1, `[1, 2]` for Process-1:2. */
+  readonly identity: readonly number[];
+}
+
+/** Links of an isolate of the root process (its main thread or one of its worker threads). */
+export interface RootLink {
+  readonly liveness: LivenessTable;
+  /** Async messages to the broker thread (segment registration, thread attachment). */
+  readonly brokerPort: MessagePort | null;
+  /** Synchronous lookups: the broker answers here and bumps `syncFlag[0]`. */
+  readonly syncPort: MessagePort | null;
+  readonly syncFlag: Int32Array | null;
+}
+
+/** What a child receives from its parent before anything else runs. */
+export interface BootInfo {
+  readonly method: StartMethod;
+  readonly self: ProcessInfo;
+  readonly parent: ProcessInfo;
+  readonly authkey: Uint8Array;
+  /** The root's authkey for the broker (users may change their process authkey; this stays). */
+  readonly brokerKey: Uint8Array;
+  readonly daemon: boolean;
+  readonly token: number;
+  readonly defaultMethod: StartMethod | null;
+  readonly executable: string | null;
+  /** Directory of the root's broker (socket + rendezvous FIFO). */
+  readonly brokerDir: string | null;
+  readonly rootPid: number;
+}
+
+export interface Runtime {
+  self: ProcessInfo;
+  parent: ProcessInfo | null;
+  authkey: Uint8Array;
+  readonly brokerKey: Uint8Array;
+  daemon: boolean;
+  /** How this isolate was started: 'main' for the root process's main thread. */
+  readonly kind: 'main' | 'thread' | 'spawn' | 'foreign';
+  /** Counter for the identities of this isolate's children. */
+  childCounter: number;
+  /** Liveness token of this isolate (see liveness.ts); 0 until known. */
+  token: number;
+  /** Set in isolates of the root process; null in spawn children and their threads. */
+  root: RootLink | null;
+  brokerDir: string | null;
+  rootPid: number;
+  /** The start method set for this isolate's default context; null = not set yet. */
+  defaultMethod: StartMethod | null;
+  executable: string | null;
+  /** The Process object of this isolate (set by process.ts). */
+  current: unknown;
+  /** Started children that have not been seen to exit (Python's `_children`). */
+  readonly children: Set<unknown>;
+  /** Run before this isolate exits on its own (flush queues, join children). */
+  readonly exitHooks: Array<() => unknown>;
+}
+
+const KEY = Symbol.for('@mp/context.runtime');
+type Holder = typeof globalThis & { [KEY]?: Runtime };
+
+/** Environment variable through which spawn children (and their own threads) find the broker. */
+export const BROKER_ENV = 'MULTIPROCESS_BROKER_DIR';
+/** Optional default start method for a whole program: `thread` or `spawn`. */
+export const START_METHOD_ENV = 'MULTIPROCESS_START_METHOD';
+
+function envStartMethod(): StartMethod | null {
+  const value = process.env[START_METHOD_ENV];
+  return value === 'thread' || value === 'spawn' ? value : null;
+}
+
+/** The runtime of this isolate, created on first use. */
+export function runtime(): Runtime {
+  const holder = globalThis as Holder;
+  return (holder[KEY] ??= createDefault());
+}
+
+/** Installs the runtime of a child from its boot info (called once by the child entry). */
+export function installChildRuntime(boot: BootInfo, root: RootLink | null): Runtime {
+  const rt: Runtime = {
+    self: boot.self,
+    parent: boot.parent,
+    authkey: boot.authkey,
+    brokerKey: boot.brokerKey,
+    daemon: boot.daemon,
+    kind: boot.method,
+    childCounter: 0,
+    token: boot.token,
+    root,
+    brokerDir: boot.brokerDir,
+    rootPid: boot.rootPid,
+    defaultMethod: boot.defaultMethod,
+    executable: boot.executable,
+    current: null,
+    children: new Set(),
+    exitHooks: [],
+  };
+  if (boot.brokerDir !== null) process.env[BROKER_ENV] = boot.brokerDir;
+  (globalThis as Holder)[KEY] = rt;
+  return rt;
+}
+
+function createDefault(): Runtime {
+  const brokerDir = process.env[BROKER_ENV] ?? null;
+  // A worker thread that this library did not start ("foreign"): if the process is a spawn child
+  // it can still reach the broker; if it is the root process, its objects stay thread-local.
+  const kind = isMainThread ? (brokerDir === null ? 'main' : 'foreign') : 'foreign';
+  let root: RootLink | null = null;
+  let token = 0;
+  if (kind === 'main') {
+    const liveness = new LivenessTable();
+    token = liveness.allocate(0);
+    root = { liveness, brokerPort: null, syncPort: null, syncFlag: null };
+  }
+  const authkey = new Uint8Array(randomBytes(32));
+  return {
+    self: { name: 'MainProcess', pid: process.pid, identity: [] },
+    parent: null,
+    authkey,
+    brokerKey: authkey,
+    daemon: false,
+    kind,
+    childCounter: 0,
+    token,
+    root,
+    brokerDir: kind === 'main' ? null : brokerDir,
+    rootPid: process.pid,
+    defaultMethod: null,
+    executable: null,
+    current: null,
+    children: new Set(),
+    exitHooks: [],
+  };
+}
+
+/** The default start method when none was set: the environment's, else `thread`. */
+export function fallbackStartMethod(): StartMethod {
+  return envStartMethod() ?? 'thread';
+}
+
+/** True in the main thread of the root process and in its worker threads. */
+export function inRootProcess(): boolean {
+  return runtime().root !== null;
+}
