@@ -75,6 +75,29 @@ describe('binary data', () => {
     expect(back.big.byteOffset % 8).toBe(0);
   });
 
+  it('lays attachments out length-prefixed and 8-byte aligned after the JSON', () => {
+    const a = new Uint8Array([1, 2, 3]);
+    const b = new Float64Array([4.5]);
+    const bytes = dumps({ a, b, s: Symbol.for('general') });
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    expect(bytes[0]).toBe(0xd2);
+    const json = view.getUint32(4, true);
+    const modules = view.getUint32(8, true);
+    const count = view.getUint32(12, true);
+    expect(count).toBe(2);
+    const table = (16 + modules + json + 7) & ~7;
+    const lengths = [view.getFloat64(table, true), view.getFloat64(table + 8, true)];
+    expect(lengths.sort()).toEqual([3, 8]);
+    let pos = table + 16;
+    const starts: number[] = [];
+    for (let i = 0; i < count; i++) {
+      starts.push(pos);
+      pos = (pos + view.getFloat64(table + 8 * i, true) + 7) & ~7;
+    }
+    expect(starts.every((s) => s % 8 === 0)).toBe(true);
+    expect(pos).toBe(bytes.length);
+  });
+
   it('stores one attachment per ArrayBuffer even when many views use it', () => {
     const buf = new ArrayBuffer(1 << 16);
     const views = Array.from({ length: 20 }, (_, i) => new Uint8Array(buf, i * 16, 16));

@@ -74,6 +74,17 @@ describe.each([
     expect(await runner.call({ fn, args: [4] })).toBe(9);
   });
 
+  it('sends a class that extends an imported library class (its base goes by reference)', async () => {
+    runner = await start();
+    class DoubleTally extends Tally {
+      override add(n: number) {
+        return super.add(n * 2);
+      }
+    }
+    const result = await runner.call({ fn: (t: DoubleTally) => [t.add(5).count, t instanceof Tally], args: [new DoubleTally(1)] });
+    expect(result).toEqual([11, true]);
+  });
+
   it('resolves an imported name from withScope when it is not a library export', async () => {
     runner = await start();
     const fn = withScope((x: number) => localHelper(x), { localHelper });
