@@ -15,8 +15,8 @@ export function median(xs) {
  * Ops per second of a batch: `runN(n)` performs n operations and may return the elapsed ms it
  * measured itself (so that set-up such as starting a child stays outside the timed section);
  * otherwise the whole call is timed. As `mp_benchmarks.py`: n grows until a run takes a tenth
- * of `durationMs` (calibration), is scaled to take about `durationMs`, then measured `repeat`
- * times; the median rate is returned.
+ * of `durationMs` (calibration), runs on until half a duration has passed (warm-up), is scaled
+ * to take about `durationMs`, then measured `repeat` times; the median rate is returned.
  * @param {(n: number) => (number | void | Promise<number | void>)} runN
  * @param {{ durationMs: number, repeat: number, start?: number }} opts
  */
@@ -29,10 +29,18 @@ export async function rate(runN, { durationMs, repeat, start = 1 }) {
   };
   let n = Math.max(1, Math.floor(start));
   let e;
+  let spent = 0;
   for (;;) {
     e = await timed(n);
+    spent += e;
     if (e >= durationMs / 10) break;
     n *= e > durationMs / 40 ? 2 : 8;
+  }
+  // Warm-up: the first few hundred ms of a process are slow (JIT tiers, heap growth: a first
+  // v8.serialize of 1 MiB runs 20× slower than the tenth), so keep going for half a duration (300 ms at least).
+  while (spent < Math.max(durationMs / 2, 300)) {
+    e = await timed(n);
+    spent += e;
   }
   n = Math.max(1, Math.round((n * durationMs) / e));
   const rates = [];
