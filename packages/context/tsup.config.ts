@@ -13,6 +13,8 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // Class and function names as written (Process.name is 'Process', not '_Process').
+  keepNames: true,
   // import.meta.url in the CJS build (used to find the entries).
   shims: true,
   // One copy of each module in ESM (shared chunks), so index and entries share state.

@@ -7,6 +7,8 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // Class and function names as written (Process.name is 'Process', not '_Process').
+  keepNames: true,
   // import.meta.url in the CJS build (used to find worker entries and remote-op modules).
   shims: true,
 });

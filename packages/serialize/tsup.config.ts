@@ -7,6 +7,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  keepNames: true,
   // devalue ships ESM only: bundle it so that the CJS build never require()s an ES module.
   noExternal: ['devalue'],
   // One shared chunk for `.` and `./spi` in both formats (state also lives on globalThis, so two

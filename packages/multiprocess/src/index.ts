@@ -1,1 +1,8 @@
-export {};
+/**
+ * multiprocess: Python's multiprocess (multiprocessing + dill) for TypeScript. This package
+ * re-exports every @mp package; `default` is the default context.
+ */
+export * from '@mp/serialize';
+export * from '@mp/connection';
+export * from '@mp/context';
+export { defaultContext as default } from '@mp/context';

@@ -21,8 +21,10 @@ export interface EncodeOptions {
   /**
    * Put SharedArrayBuffers (and what reducers `share`/`transfer`) in the returned sidecar instead
    * of copying them into the bytes: for `postMessage` to a worker thread, where they stay shared.
+   * `{ shared: false, transfer: true }` takes only transferables (e.g. socket handles that a
+   * spawned child receives over IPC, which cannot map shared memory).
    */
-  sidecar?: boolean;
+  sidecar?: boolean | { shared?: boolean; transfer?: boolean };
 }
 
 /**
@@ -67,7 +69,10 @@ export function encode(value: unknown, options: EncodeOptions = {}): Encoded {
       // e.g. a Proxy: let the general path explain or handle it
     }
   }
-  const bytes = new Encoder(value, options.root ?? 'value', options.sidecar ? sidecar : undefined).run();
+  const wanted = options.sidecar;
+  const share = wanted === true || (typeof wanted === 'object' && wanted.shared !== false);
+  const transfer = wanted === true || (typeof wanted === 'object' && wanted.transfer !== false);
+  const bytes = new Encoder(value, options.root ?? 'value', share || transfer ? sidecar : undefined, share, transfer).run();
   return { bytes, sidecar };
 }
 

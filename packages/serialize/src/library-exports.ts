@@ -36,3 +36,16 @@ export function registerLibraryExports(moduleUrl: string, exports: Record<string
     }
   }
 }
+
+/**
+ * The URLs of the library modules registered in this isolate (SPI). A parent passes them to a
+ * child, which imports them before decoding, so names and reducers they register are known.
+ *
+ * @example
+ * ```ts
+ * const modules = libraryModules(); // ['file:///…/@mp/context/dist/index.js', …]
+ * ```
+ */
+export function libraryModules(): string[] {
+  return [...registry.libraryModules.keys()];
+}

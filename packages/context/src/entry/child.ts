@@ -8,9 +8,27 @@ import { runChild } from '../internal/child-main.js';
 import type { ChildPayload } from '../internal/popen/popen.js';
 
 if (isMainThread) {
+  // Socket handles (Pipe ends passed as arguments) arrive first, then the payload.
+  const handles: unknown[] = [];
   const message = await new Promise<{ t: 'boot'; payload: ChildPayload }>((resolve) => {
-    process.once('message', (m) => resolve(m as { t: 'boot'; payload: ChildPayload }));
+    const onMessage = (m: { t: string }, handle?: unknown): void => {
+      if (m.t === 'handle') handles.push(handle);
+      else if (m.t === 'boot') {
+        process.off('message', onMessage);
+        resolve(m as { t: 'boot'; payload: ChildPayload });
+      }
+    };
+    process.on('message', onMessage);
   });
+  const counts = message.payload.handles;
+  if (counts !== null) {
+    const take = (n: number) => ({ shared: [], transfer: handles.splice(0, n) });
+    (message.payload as { sidecars: ChildPayload['sidecars'] }).sidecars = {
+      target: take(counts.target),
+      args: take(counts.args),
+      process: take(counts.process),
+    };
+  }
   // The IPC channel must not keep the child alive, but its loss means the parent died: a child
   // never outlives its parent as an orphan.
   process.channel?.unref();

@@ -2,6 +2,8 @@
  * Library modules a child should import before decoding what its parent sent: the modules that
  * registered library names (free variables of by-value functions) and shared-object kinds.
  */
+import { libraryModules as serializeModules } from '@mp/serialize/spi';
+
 const KEY = Symbol.for('@mp/context.modules');
 const modules: Set<string> = ((globalThis as Record<symbol, unknown>)[KEY] ??= new Set<string>()) as Set<string>;
 
@@ -12,6 +14,5 @@ export function addLibraryModule(url: string): void {
 
 /** Modules registered here and through @mp/serialize's `registerLibraryExports`. */
 export function libraryModules(): string[] {
-  const serialize = (globalThis as Record<symbol, { libraryModules?: Map<string, unknown> } | undefined>)[Symbol.for('@mp/serialize')];
-  return [...new Set([...(serialize?.libraryModules?.keys() ?? []), ...modules])];
+  return [...new Set([...serializeModules(), ...modules])];
 }

@@ -40,7 +40,8 @@ function releaseToken(token: number): void {
 export function startChild(proc: Process, state: ProcessState, subclass: boolean): Popen {
   const rt = runtime();
   const method = state.method ?? actualStartMethod();
-  const sidecar = method === 'thread';
+  // A thread child shares memory and takes MessagePorts; a spawn child only takes socket handles.
+  const sidecar = method === 'thread' ? true : { shared: false, transfer: true };
 
   const target = !subclass && state.target !== null ? encode(state.target, { root: 'target', sidecar }) : null;
   const args = subclass ? null : encode(state.args, { root: 'args', sidecar });
@@ -67,7 +68,8 @@ export function startChild(proc: Process, state: ProcessState, subclass: boolean
     args: args?.bytes ?? encode([]).bytes,
     process: object?.bytes ?? null,
     modules: libraryModules(),
-    sidecars: sidecar ? { target: target?.sidecar ?? null, args: args?.sidecar ?? null, process: object?.sidecar ?? null } : null,
+    sidecars: method === 'thread' ? { target: target?.sidecar ?? null, args: args?.sidecar ?? null, process: object?.sidecar ?? null } : null,
+    handles: method === 'spawn' ? { target: target?.sidecar.transfer.length ?? 0, args: args?.sidecar.transfer.length ?? 0, process: object?.sidecar.transfer.length ?? 0 } : null,
   };
   const transfer = [target, args, object].flatMap((part) => (part ? (part.sidecar.transfer as object[]) : []));
   const options = {

@@ -65,6 +65,8 @@ export class Encoder {
     readonly value: unknown,
     readonly root: string,
     readonly sidecar: Sidecar | undefined,
+    private readonly canShare = true,
+    private readonly canTransfer = true,
   ) {}
 
   run(): Uint8Array {
@@ -95,14 +97,14 @@ export class Encoder {
   }
 
   share(sab: SharedArrayBuffer): number {
-    if (!this.sidecar) return -1;
+    if (!this.sidecar || !this.canShare) return -1;
     let i = this.sharedIndex.get(sab);
     if (i === undefined) this.sharedIndex.set(sab, (i = this.sidecar.shared.push(sab) - 1));
     return i;
   }
 
   transfer(obj: object): number {
-    if (!this.sidecar) return -1;
+    if (!this.sidecar || !this.canTransfer) return -1;
     let i = this.transferIndex.get(obj);
     if (i === undefined) this.transferIndex.set(obj, (i = this.sidecar.transfer.push(obj) - 1));
     return i;

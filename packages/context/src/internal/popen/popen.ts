@@ -20,6 +20,8 @@ export interface ChildPayload {
     readonly args: Sidecar | null;
     readonly process: Sidecar | null;
   } | null;
+  /** Spawn children: how many socket handles of each part follow as IPC handle messages. */
+  readonly handles: { readonly target: number; readonly args: number; readonly process: number } | null;
 }
 
 export interface Popen {
@@ -41,7 +43,10 @@ export interface Popen {
 
 export interface PopenOptions {
   readonly payload: ChildPayload;
-  /** Objects to move to a thread child (MessagePorts of the sidecars). */
+  /**
+   * Objects to move to the child, parts in order (target, args, process): MessagePorts for a
+   * thread child, socket handles for a spawn child.
+   */
   readonly transfer: readonly object[];
   readonly name: string;
   readonly executable: string | null;

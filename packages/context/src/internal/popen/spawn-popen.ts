@@ -1,5 +1,6 @@
 /** The `spawn` start method: a new Node process (child_process.fork) with an IPC channel. */
 import { type ChildProcess, fork } from 'node:child_process';
+import type { Socket } from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { BROKER_ENV, runtime } from '../runtime.js';
@@ -77,6 +78,8 @@ export class SpawnPopen implements Popen {
         }
       });
     });
+    // Socket handles (Pipe ends) go first, one IPC message each; then the payload.
+    for (const handle of options.transfer) child.send({ t: 'handle' }, handle as Socket);
     child.send({ t: 'boot', payload: options.payload });
   }
 

@@ -1,5 +1,5 @@
 /** The `thread` start method: a worker thread with its own V8 isolate. */
-import { Worker } from 'node:worker_threads';
+import { MessagePort, Worker } from 'node:worker_threads';
 import { linkThread } from '../broker/launch.js';
 import { runtime } from '../runtime.js';
 import { entryUrl, type Popen, type PopenOptions } from './popen.js';
@@ -18,10 +18,18 @@ export class ThreadPopen implements Popen {
   constructor(options: PopenOptions) {
     const rt = runtime();
     const { payload } = options;
+    for (const item of options.transfer) {
+      if (!(item instanceof MessagePort)) {
+        throw new TypeError(
+          `cannot send ${item.constructor.name} to a thread child: only MessagePorts can move to a worker thread. ` +
+            `A Pipe made for the 'spawn' start method cannot be used by a 'thread' child; make it with the child's context (ctx.Pipe()).`,
+        );
+      }
+    }
     const linked = rt.root !== null ? linkThread() : null;
     this.#worker = new Worker(entryUrl('child'), {
       workerData: { payload, link: linked?.link ?? null },
-      transferList: [...(linked?.transfer ?? []), ...(options.transfer as never[])],
+      transferList: [...(linked?.transfer ?? []), ...(options.transfer as MessagePort[])],
       name: options.name,
     });
     const worker = this.#worker;
