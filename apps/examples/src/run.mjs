@@ -1,14 +1,19 @@
 // Runs every example of src/examples as its own program, on each start method, and checks its
-// output against src/manifest.mjs. Prints one line per run; exits 1 if any run fails.
+// output against src/manifests/*.mjs. Prints one line per run; exits 1 if any run fails.
 //   node src/run.mjs                 all examples, both methods
 //   node src/run.mjs pipe-basic      examples whose name contains "pipe-basic"
 //   node src/run.mjs --method spawn  one method only
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { examples } from './manifest.mjs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+// One manifest per package (src/manifests/<package>.mjs), so packages add examples independently.
+const examples = [];
+for (const file of fs.readdirSync(path.join(here, 'manifests')).sort()) {
+  examples.push(...(await import(pathToFileURL(path.join(here, 'manifests', file)).href)).examples);
+}
 const args = process.argv.slice(2);
 const methodIndex = args.indexOf('--method');
 const methods = methodIndex >= 0 ? [args[methodIndex + 1]] : ['thread', 'spawn'];

@@ -9,3 +9,4 @@ export { AUTH_MAX_FRAME, answerChallenge, deliverChallenge, toAuthkey } from './
 export type { FrameIO } from './internal/auth.js';
 export { WAITABLE, isWaitable } from './internal/waitable.js';
 export type { Waitable, WaitHandle } from './internal/waitable.js';
+export { defaultStartMethod, setDefaultStartMethodResolver, type PipeMethod } from './internal/start-method.js';

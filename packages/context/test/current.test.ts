@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { currentProcess, getContext, getLogger, INFO, local, logToStderr, parentProcess, WARNING } from '@mp/context';
-import { METHODS, tempDir } from './helpers.js';
+import { METHODS, tempDir } from '@mp/testing';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());

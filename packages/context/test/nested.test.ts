@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { currentProcess, getContext, parentProcess } from '@mp/context';
-import { childProcessesOfThisProcess, eventually, tempDir } from './helpers.js';
+import { childProcessesOfThisProcess, eventually, tempDir } from '@mp/testing';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());

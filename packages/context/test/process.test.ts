@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { activeChildren, currentProcess, getContext, Process, type ProcessOptions, ProcessStateError, ValueError } from '@mp/context';
 import { ref, SerializationError } from '@mp/serialize';
-import { childProcessesOfThisProcess, eventually, METHODS, tempDir } from './helpers.js';
+import { childProcessesOfThisProcess, eventually, METHODS, tempDir } from '@mp/testing';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());

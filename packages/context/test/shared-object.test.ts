@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { getContext, Process } from '@mp/context';
 import { ref } from '@mp/serialize';
-import { childProcessesOfThisProcess, eventually, METHODS } from './helpers.js';
+import { childProcessesOfThisProcess, eventually, METHODS } from '@mp/testing';
 // @ts-expect-error a plain JS fixture
 import { Counter } from './fixtures/counter.mjs';
 

@@ -1,6 +1,6 @@
 /** The `spawn` start method: a new Node process (child_process.fork) with an IPC channel. */
 import { type ChildProcess, fork } from 'node:child_process';
-import type { Socket } from 'node:net';
+import { Server, Socket } from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { BROKER_ENV, runtime } from '../runtime.js';
@@ -35,6 +35,7 @@ export class SpawnPopen implements Popen {
   readonly #child: ChildProcess;
 
   constructor(options: PopenOptions) {
+    SpawnPopen.check(options.transfer);
     const rt = runtime();
     installExitHook();
     const env: NodeJS.ProcessEnv = { ...process.env };
@@ -81,6 +82,18 @@ export class SpawnPopen implements Popen {
     // Socket handles (Pipe ends) go first, one IPC message each; then the payload.
     for (const handle of options.transfer) child.send({ t: 'handle' }, handle as Socket);
     child.send({ t: 'boot', payload: options.payload });
+  }
+
+  /** Only sockets and servers can cross to another process (over the IPC channel). */
+  static check(transfer: readonly object[]): void {
+    for (const item of transfer) {
+      if (!(item instanceof Socket) && !(item instanceof Server)) {
+        throw new TypeError(
+          `cannot send ${item.constructor.name} to a spawn child: only sockets can cross to another process. ` +
+            `A Pipe made for the 'thread' start method (a MessagePort) cannot be used by a 'spawn' child; make it with the child's context (getContext('spawn').Pipe()).`,
+        );
+      }
+    }
   }
 
   get exitCode(): number | null {

@@ -47,3 +47,15 @@ export async function eventually(check: () => boolean, timeoutMs = 10_000): Prom
   }
   return check();
 }
+
+/** Kills what is still running of `processes` and waits for them (use in afterEach). */
+export async function reap(processes: Array<{ isAlive(): boolean; kill(): void; join(timeout?: number | null): Promise<void> }>): Promise<void> {
+  for (const p of processes.splice(0)) {
+    try {
+      if (p.isAlive()) p.kill();
+      await p.join(10_000);
+    } catch {
+      // never started, or closed
+    }
+  }
+}
