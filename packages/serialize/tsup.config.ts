@@ -5,7 +5,8 @@ export default defineConfig({
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
-  clean: true,
+  // Build in place (no wipe): other packages' tests load this dist while it rebuilds. prepack cleans.
+  clean: false,
   target: 'node20',
   keepNames: true,
   // devalue ships ESM only: bundle it so that the CJS build never require()s an ES module.

@@ -273,7 +273,7 @@ export class Process<A extends readonly unknown[] = never[]> {
   get sentinel(): { readonly [WAITABLE]: () => WaitHandle } {
     const state = checkClosed(this);
     const popen = state.popen;
-    if (popen === null) throw new ProcessStateError('process not started');
+    if (popen === null) throw new ValueError('process not started');
     return {
       [WAITABLE]: () => ({
         ready: () => popen.exitCode !== null,

@@ -148,14 +148,8 @@ export class BrokerServer {
         if (!ok) process.emitWarning(`multiprocess broker: a fire-and-forget operation failed: ${String(value)}`);
         return;
       }
-      let bytes: Uint8Array;
-      try {
-        bytes = encode(value).bytes;
-      } catch (error) {
-        ok = false;
-        bytes = encode(error).bytes;
-      }
-      port.postMessage({ t: 'reply', rid: message.rid, ok, value: bytes } satisfies CallReply);
+      const [, replyOk, bytes] = encodeResult(ok, value);
+      port.postMessage({ t: 'reply', rid: message.rid, ok: replyOk, value: bytes } satisfies CallReply);
     };
     try {
       const request: Request = [message.rid, 'call', message.id, message.method, decode(message.args) as unknown[]];
@@ -290,13 +284,7 @@ export class BrokerServer {
             if (!ok) process.emitWarning(`multiprocess broker: a fire-and-forget operation failed: ${String(value)}`);
             return;
           }
-          let bytes: Uint8Array;
-          try {
-            bytes = encode([id, ok, value] as Reply).bytes;
-          } catch (error) {
-            bytes = encode([id, false, error] as Reply).bytes;
-          }
-          io.write(bytes);
+          io.write(encodeReply(id, ok, value));
         };
         try {
           const result = this.#handle(request, { token, signal: abort.signal });
@@ -370,6 +358,30 @@ export class BrokerServer {
     await this.#serve({ read: () => io.read(), write: (frame) => output.write(encodeFrame(frame)) });
     input.destroy();
     output.destroy();
+  }
+}
+
+/**
+ * Encodes a result for the caller. A value (or error) that cannot be serialized becomes an
+ * error that says so: a reply must always go out, or the caller would wait forever.
+ */
+function encodeResult(ok: boolean, value: unknown): [unknown, boolean, Uint8Array] {
+  try {
+    return [null, ok, encode(value).bytes];
+  } catch (error) {
+    const message = ok ? 'the result of the operation cannot be serialized' : 'the operation failed with an error that cannot be serialized';
+    const detail = error instanceof Error ? error.message : String(error);
+    const original = !ok && value instanceof Error ? `${value.name}: ${value.message}` : '';
+    return [null, false, encode(new Error(`${message}${original ? ` (${original})` : ''}: ${detail}`)).bytes];
+  }
+}
+
+function encodeReply(id: number, ok: boolean, value: unknown): Uint8Array {
+  try {
+    return encode([id, ok, value] as Reply).bytes;
+  } catch {
+    const [, replyOk, bytes] = encodeResult(ok, value);
+    return encode([id, replyOk, decode(bytes)] as Reply).bytes;
   }
 }
 
