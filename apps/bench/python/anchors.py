@@ -248,24 +248,23 @@ def w_pool_apply_async(params):
     return {'value': n / statistics.median(times), 'unit': 'tasks/s', 'n': n}
 
 
-def pool_time(ctx, workers, tasks, iters, repeat):
-    with ctx.Pool(workers) as pool:
-        pool.map(double, range(workers * 4))
-        times = []
-        for _ in range(repeat):
-            t = timer()
-            pool.map(spin, [iters] * tasks, chunksize=1)
-            times.append(timer() - t)
-    return statistics.median(times)
-
-
 def w_pool_scaling(params):
+    """time(1 worker) / time(w workers) of a map of CPU-bound tasks, chunksize 1; the two pools
+    are timed alternately (at least 3 rounds) so that a change of machine load hits both."""
     ctx = context(params)
     workers = params.get('workers', os.cpu_count())
     iters = params.get('iters', 2_000_000)
     tasks = params.get('tasks', 4 * workers)
-    t1 = pool_time(ctx, 1, tasks, iters, params['repeat'])
-    tw = t1 if workers == 1 else pool_time(ctx, workers, tasks, iters, params['repeat'])
+    with ctx.Pool(1) as one, ctx.Pool(workers) as many:
+        one.map(double, range(4))
+        many.map(double, range(workers * 4))
+        t1, tw = [], []
+        for _ in range(max(3, params['repeat'])):
+            for pool, times in ((one, t1), (many, tw)):
+                t = timer()
+                pool.map(spin, [iters] * tasks, chunksize=1)
+                times.append(timer() - t)
+    t1, tw = statistics.median(t1), statistics.median(tw)
     return {'value': t1 / tw, 'unit': 'x', 'workers': workers, 't1': t1, 'tw': tw}
 
 
