@@ -1,0 +1,312 @@
+import {
+  callerSignal,
+  callerToken,
+  createHandle,
+  Deadline,
+  type Handle,
+  registerSharedClass,
+  type RemoteHandle,
+  type SharedKind,
+  takeAttaching,
+  withAttaching,
+} from '@mp/context/spi';
+import { type CondLock, condEnter, condNotify, condWait, condWaiters } from './internal/condition-core.js';
+import { runAsync, runSync } from './internal/drive.js';
+import { CONDITION_WORDS } from './internal/layout.js';
+import { LockBase, lockInternals } from './internal/lock-base.js';
+import { call, callSync, defineBrokerOps, heldHere, send, wireTimeout } from './internal/remote.js';
+import type { Lock } from './lock.js';
+import { RLock } from './rlock.js';
+
+interface ConditionMeta {
+  readonly lock: Lock | RLock;
+}
+
+const KIND: SharedKind<ConditionMeta> = { kind: 'sync.Condition', module: import.meta.url, byteLength: () => CONDITION_WORDS * 4 };
+
+const FOREVER = new Deadline(null);
+
+let handleOf!: (c: Condition) => Handle<ConditionMeta>;
+
+/**
+ * A condition variable (Python's `multiprocessing.Condition`) over a Lock or RLock (a new RLock
+ * by default). With the lock held, `wait()` releases it, sleeps until `notify()`/`notifyAll()`
+ * (or the timeout), and reacquires it.
+ *
+ * `notify(n)` wakes exactly the n oldest waiters; a waiter that times out never swallows a
+ * notification; a waiter that dies after being notified, before returning from `wait()`, hands
+ * its notification on to another waiter. Up to 256 processes/threads may wait at once.
+ *
+ * @example
+ * ```ts
+ * import { Condition, Process } from 'multiprocess';
+ *
+ * const cond = new Condition();
+ * const p = new Process({
+ *   target: async (c: Condition) => c.withLock(() => c.notify()),
+ *   args: [cond],
+ * });
+ * await cond.acquire();
+ * await p.start();
+ * await cond.wait(5000); // true: the child notified
+ * cond.release();
+ * await p.join();
+ * ```
+ */
+export class Condition {
+  readonly #h: Handle<ConditionMeta>;
+  readonly #w: Int32Array | null;
+  readonly #lock: Lock | RLock;
+  /** The lock's words, when this isolate maps them. */
+  readonly #cl: CondLock | null;
+
+  static {
+    handleOf = (c) => c.#h;
+  }
+
+  /**
+   * @param lock - the lock to use (a {@link Lock} or {@link RLock}); a new RLock if omitted.
+   * @example
+   * ```ts
+   * const cond = new Condition(new Lock()); // or ctx.Condition()
+   * ```
+   */
+  constructor(lock?: Lock | RLock | null) {
+    const attaching = takeAttaching<ConditionMeta>();
+    if (attaching === null && lock !== undefined && lock !== null && !(lock instanceof LockBase)) {
+      throw new TypeError('Condition(lock): lock must be a Lock or an RLock of multiprocess');
+    }
+    const h = attaching ?? createHandle(KIND, { lock: lock ?? new RLock() });
+    this.#h = h;
+    this.#w = h.local ? new Int32Array(h.sab) : null;
+    this.#lock = h.meta.lock;
+    const internals = lockInternals(this.#lock);
+    this.#cl = internals.words === null ? null : { w: internals.words, reentrant: internals.reentrant };
+  }
+
+  #condLock(): CondLock {
+    if (this.#cl === null) throw new ReferenceError('internal error: a local Condition with a remote lock');
+    return this.#cl;
+  }
+
+  /**
+   * Acquires the underlying lock (see {@link Lock.acquire}).
+   *
+   * @example
+   * ```ts
+   * await cond.acquire();
+   * ```
+   */
+  acquire(blocking = true, timeout?: number | null): Promise<boolean> {
+    return this.#lock.acquire(blocking, timeout);
+  }
+
+  /**
+   * The blocking twin of {@link acquire}.
+   *
+   * @example
+   * ```ts
+   * cond.acquireSync();
+   * ```
+   */
+  acquireSync(blocking = true, timeout?: number | null): boolean {
+    return this.#lock.acquireSync(blocking, timeout);
+  }
+
+  /**
+   * Releases the underlying lock.
+   *
+   * @example
+   * ```ts
+   * cond.release();
+   * ```
+   */
+  release(): void {
+    this.#lock.release();
+  }
+
+  /**
+   * Python's `with cond:` — holds the lock while `fn` runs; returns its result.
+   *
+   * @example
+   * ```ts
+   * await cond.withLock(async () => { items.push(x); cond.notify(); });
+   * ```
+   */
+  withLock<T>(fn: () => T | PromiseLike<T>): Promise<Awaited<T>> {
+    return this.#lock.withLock(fn);
+  }
+
+  /**
+   * The blocking twin of {@link withLock}.
+   *
+   * @example
+   * ```ts
+   * cond.withLockSync(() => cond.notifyAll());
+   * ```
+   */
+  withLockSync<T>(fn: () => T): T {
+    return this.#lock.withLockSync(fn);
+  }
+
+  /**
+   * Releases the lock, waits for a notification or `timeout` ms (`undefined`/`null` = forever),
+   * then reacquires the lock (however long that takes). The caller must hold the lock
+   * ({@link NotAcquiredError} otherwise).
+   *
+   * @returns false if it timed out, true if notified.
+   * @example
+   * ```ts
+   * await cond.acquire();
+   * while (!ready()) await cond.wait();
+   * cond.release();
+   * ```
+   */
+  async wait(timeout?: number | null): Promise<boolean> {
+    const w = this.#w;
+    if (w === null) return (await call(this.#h as RemoteHandle<ConditionMeta>, 'wait', [wireTimeout(timeout)])) as boolean;
+    const deadline = new Deadline(timeout);
+    const token = callerToken();
+    const lock = this.#condLock();
+    const slot = condEnter(w, lock, token);
+    return runAsync(condWait(w, lock, token, slot, deadline, FOREVER));
+  }
+
+  /**
+   * The blocking twin of {@link wait}.
+   *
+   * @example
+   * ```ts
+   * cond.acquireSync();
+   * cond.waitSync(1000);
+   * cond.release();
+   * ```
+   */
+  waitSync(timeout?: number | null): boolean {
+    const w = this.#w;
+    if (w === null) return callSync(this.#h as RemoteHandle<ConditionMeta>, 'wait', [wireTimeout(timeout)]) as boolean;
+    const deadline = new Deadline(timeout);
+    const token = callerToken();
+    const lock = this.#condLock();
+    const slot = condEnter(w, lock, token);
+    return runSync(condWait(w, lock, token, slot, deadline, FOREVER));
+  }
+
+  /**
+   * Waits until `predicate()` is truthy (Python's `wait_for`), re-checking it after each
+   * notification; with a `timeout` (ms), gives up after it. The caller must hold the lock.
+   *
+   * @returns the last value of `predicate()` (falsy on timeout).
+   * @example
+   * ```ts
+   * await cond.withLock(() => cond.waitFor(() => state.value === 4, 1000));
+   * ```
+   */
+  async waitFor<T>(predicate: () => T | PromiseLike<T>, timeout?: number | null): Promise<T> {
+    let result = await predicate();
+    if (result) return result;
+    const deadline = new Deadline(timeout);
+    const limited = timeout !== undefined && timeout !== null;
+    while (!result) {
+      if (limited && deadline.expired()) break;
+      await this.wait(limited ? deadline.remaining() : null);
+      result = await predicate();
+    }
+    return result;
+  }
+
+  /**
+   * The blocking twin of {@link waitFor}.
+   *
+   * @example
+   * ```ts
+   * cond.withLockSync(() => cond.waitForSync(() => queue.length > 0));
+   * ```
+   */
+  waitForSync<T>(predicate: () => T, timeout?: number | null): T {
+    let result = predicate();
+    if (result) return result;
+    const deadline = new Deadline(timeout);
+    const limited = timeout !== undefined && timeout !== null;
+    while (!result) {
+      if (limited && deadline.expired()) break;
+      this.waitSync(limited ? deadline.remaining() : null);
+      result = predicate();
+    }
+    return result;
+  }
+
+  /**
+   * Wakes up to `n` waiters (default 1), oldest first. The caller must hold the lock.
+   *
+   * @example
+   * ```ts
+   * await cond.withLock(() => cond.notify(2));
+   * ```
+   */
+  notify(n = 1): void {
+    const w = this.#w;
+    if (w !== null) {
+      condNotify(w, this.#condLock(), callerToken(), n);
+      return;
+    }
+    const h = this.#h as RemoteHandle<ConditionMeta>;
+    // Known to hold the lock here: fire and forget (ordered before this process's next call).
+    if (heldHere(lockInternals(this.#lock).handle as RemoteHandle<unknown>) > 0) send(h, 'notify', [n]);
+    else callSync(h, 'notify', [n]);
+  }
+
+  /**
+   * Wakes every waiter (Python's `notify_all`). The caller must hold the lock.
+   *
+   * @example
+   * ```ts
+   * await cond.withLock(() => cond.notifyAll());
+   * ```
+   */
+  notifyAll(): void {
+    this.notify(Infinity);
+  }
+
+  /**
+   * The repr of the contract: `<Condition(<RLock(None, 0)>), 0>` — the lock's repr, then the
+   * number of waiters.
+   *
+   * @example
+   * ```ts
+   * String(new Condition()); // '<Condition(<RLock(None, 0)>), 0>'
+   * ```
+   */
+  toString(): string {
+    const w = this.#w;
+    const waiters = w === null ? (callSync(this.#h as RemoteHandle<ConditionMeta>, 'waiters', []) as number) : condWaiters(w);
+    return `<Condition(${String(this.#lock)}), ${waiters}>`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  static {
+    defineBrokerOps(this, {
+      ping: () => null,
+      wait(this: Condition, timeout: number | null): Promise<boolean> {
+        const w = this.#w!;
+        const deadline = new Deadline(timeout);
+        const token = callerToken();
+        const lock = this.#condLock();
+        const slot = condEnter(w, lock, token);
+        return runAsync(condWait(w, lock, token, slot, deadline, FOREVER), callerSignal());
+      },
+      notify(this: Condition, n: number): null {
+        condNotify(this.#w!, this.#condLock(), callerToken(), n);
+        return null;
+      },
+      waiters(this: Condition): number {
+        return condWaiters(this.#w!);
+      },
+    });
+  }
+}
+
+registerSharedClass(Condition, KIND, (c) => handleOf(c), (h) => withAttaching(h, () => new Condition()));

@@ -1,0 +1,70 @@
+/**
+ * Every waiting algorithm is written once, as a generator that yields the waits it needs
+ * (`WaitStep`), and is driven either synchronously (`Atomics.wait`, for the `…Sync` methods) or
+ * asynchronously (`Atomics.waitAsync`, for the Promise methods and for the broker, which must
+ * never block). Fast paths (an uncontended acquire) never get here: they are a CAS in the caller,
+ * so they allocate nothing; generators are for the slow paths only.
+ */
+import { inBroker, waitAsync, waitSync, type WaitResult } from '@mp/context/spi';
+
+/** One wait: until `array[index] !== value`, a notify, or `timeout` ms. */
+export interface WaitStep {
+  readonly array: Int32Array;
+  readonly index: number;
+  readonly value: number;
+  readonly timeout: number;
+}
+
+export type Algorithm<T> = Generator<WaitStep, T, WaitResult>;
+
+export function waitFor(array: Int32Array, index: number, value: number, timeout: number): WaitStep {
+  return { array, index, value, timeout };
+}
+
+/** Thrown into an algorithm run by the broker when its remote caller went away. */
+export class CallerGoneError extends Error {
+  constructor() {
+    super('the caller of this operation went away (its process or thread ended)');
+    this.name = 'CallerGoneError';
+  }
+}
+
+/** Runs `algorithm`, blocking this thread in `Atomics.wait`. */
+export function runSync<T>(algorithm: Algorithm<T>): T {
+  if (inBroker()) {
+    algorithm.return(undefined as T);
+    throw new Error('internal error: a blocking wait was asked of the multiprocess broker thread');
+  }
+  let next = algorithm.next();
+  while (!next.done) {
+    const s = next.value;
+    next = algorithm.next(waitSync(s.array, s.index, s.value, s.timeout));
+  }
+  return next.value;
+}
+
+/**
+ * Runs `algorithm` with `Atomics.waitAsync`. With a `signal` (the broker passes the remote
+ * caller's), an abort is thrown into the algorithm at its next wait so it can undo what it did.
+ */
+export async function runAsync<T>(algorithm: Algorithm<T>, signal?: AbortSignal): Promise<T> {
+  // A pending Atomics.waitAsync does not keep Node's event loop alive, and the futex helper's
+  // own keep-alive timer may fire just before a timed-out waitAsync settles (then a program
+  // awaiting only this wait exits mid-wait; seen here). Hold the loop for the whole algorithm.
+  let keepAlive: ReturnType<typeof setInterval> | null = null;
+  try {
+    let next = algorithm.next();
+    while (!next.done) {
+      keepAlive ??= setInterval(noop, KEEP_ALIVE_MS);
+      const s = next.value;
+      const result = await waitAsync(s.array, s.index, s.value, s.timeout);
+      next = signal?.aborted === true ? algorithm.throw(new CallerGoneError()) : algorithm.next(result);
+    }
+    return next.value;
+  } finally {
+    if (keepAlive !== null) clearInterval(keepAlive);
+  }
+}
+
+const KEEP_ALIVE_MS = 2 ** 30;
+function noop(): void {}
