@@ -1,0 +1,47 @@
+/**
+ * Waiting for a {@link Wait} of segment.ts, three ways: blocking (`…Sync` methods), async with the
+ * event loop kept alive (awaited user calls), and async without keeping it alive (background
+ * feeders, which must never hold a program open, as Python's feeder threads can).
+ */
+import { type Deadline, waitAsync, waitSync } from '@mp/context/spi';
+import { RuntimeError } from '@mp/context';
+import { RLOCK, WLOCK } from './layout.js';
+import type { Segment, Wait } from './segment.js';
+
+/** Blocks until the wait's word changes, a notify, the slice or the deadline. */
+export function blockOn(seg: Segment, wait: Wait, deadline: Deadline): void {
+  if ((wait.index === RLOCK || wait.index === WLOCK) && wait.value === seg.token) {
+    throw new RuntimeError(
+      'a blocking queue call would wait for an async get() of this same thread that is reading a large item: await the pending get() first',
+    );
+  }
+  const ms = deadline.slice(wait.slice);
+  Atomics.add(seg.i32, wait.waiters, 1);
+  try {
+    waitSync(seg.i32, wait.index, wait.value, ms);
+  } finally {
+    Atomics.sub(seg.i32, wait.waiters, 1);
+  }
+}
+
+/** Resolves when the wait's word changes, a notify, the slice or the deadline (keeps the loop alive). */
+export async function awaitOn(seg: Segment, wait: Wait, deadline: Deadline): Promise<void> {
+  const ms = deadline.slice(wait.slice);
+  Atomics.add(seg.i32, wait.waiters, 1);
+  try {
+    await waitAsync(seg.i32, wait.index, wait.value, ms);
+  } finally {
+    Atomics.sub(seg.i32, wait.waiters, 1);
+  }
+}
+
+/** Like {@link awaitOn} but does not keep the event loop alive (for background loops). */
+export async function idleOn(seg: Segment, wait: Wait, ms: number): Promise<void> {
+  Atomics.add(seg.i32, wait.waiters, 1);
+  try {
+    const result = Atomics.waitAsync(seg.i32, wait.index, wait.value, Math.min(ms, wait.slice));
+    if (result.async) await result.value;
+  } finally {
+    Atomics.sub(seg.i32, wait.waiters, 1);
+  }
+}
