@@ -57,6 +57,28 @@ export class AuthenticationError extends ProcessError {}
 export class TimeoutError extends ProcessError {}
 
 /**
+ * An operation on a connection or listener failed at the operating-system level, or was not
+ * allowed on it (Python's built-in `OSError`): sending on a closed connection, receiving on a
+ * write-only end, a message longer than `maxlength`, an address already in use. `code` is the
+ * errno name when there is one (`'EADDRINUSE'`, `'ECONNREFUSED'`, `'EPIPE'`).
+ *
+ * @example
+ * ```ts
+ * const [reader, writer] = Pipe(false);
+ * try { reader.send(1); } catch (e) { if (e instanceof OSError) console.log(e.message); } // connection is read-only
+ * ```
+ */
+export class OSError extends Error {
+  /** The errno name (`'EADDRINUSE'`, `'EPIPE'`...), when the cause was a system error. */
+  readonly code: string | undefined;
+  constructor(message: string, options?: ErrorOptions & { code?: string | undefined }) {
+    super(message, options);
+    this.name = 'OSError';
+    this.code = options?.code;
+  }
+}
+
+/**
  * Reading from a connection whose other end is closed (Python's built-in `EOFError`).
  *
  * @example

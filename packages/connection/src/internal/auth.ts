@@ -4,13 +4,15 @@
  * passed, frames are capped at {@link AUTH_MAX_FRAME} bytes and nothing is deserialized: the
  * handshake only ever compares raw bytes.
  */
+import { Buffer } from 'node:buffer';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AuthenticationError } from '../errors.js';
 
 /** The largest frame accepted before authentication. */
 export const AUTH_MAX_FRAME = 256;
 
-const CHALLENGE = Buffer.from('#CHALLENGE#{sha256}');
+/** What a challenge starts with (Python's `_CHALLENGE`, with the digest named as Python 3.12 does). */
+export const CHALLENGE = Buffer.from('#CHALLENGE#{sha256}');
 const WELCOME = Buffer.from('#WELCOME#');
 const FAILURE = Buffer.from('#FAILURE#');
 const NONCE_BYTES = 40;
@@ -21,16 +23,50 @@ export interface FrameIO {
   read(): Promise<Buffer>;
 }
 
+/**
+ * A connection-like object, as Python's `deliver_challenge(connection, authkey)` takes:
+ * `sendBytes` and `recvBytes(maxlength)` (sync or async).
+ */
+export interface BytesConnection {
+  sendBytes(buf: Uint8Array): unknown;
+  recvBytes(maxlength?: number): Uint8Array | Promise<Uint8Array>;
+}
+
+function asIO(io: FrameIO | BytesConnection): FrameIO {
+  if (typeof (io as FrameIO).read === 'function' && typeof (io as FrameIO).write === 'function') return io as FrameIO;
+  const conn = io as BytesConnection;
+  if (typeof conn.recvBytes !== 'function' || typeof conn.sendBytes !== 'function') {
+    throw new TypeError('the handshake needs a connection (sendBytes/recvBytes) or a frame transport (read/write)');
+  }
+  return {
+    write: (frame) => conn.sendBytes(frame),
+    read: async () => {
+      const bytes = await conn.recvBytes(AUTH_MAX_FRAME);
+      return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    },
+  };
+}
+
 function digest(authkey: Uint8Array, message: Uint8Array): Buffer {
   return createHmac('sha256', authkey).update(message).digest();
 }
 
-/** Sends a challenge and checks the answer; throws AuthenticationError on a wrong key. */
-export async function deliverChallenge(io: FrameIO, authkey: Uint8Array): Promise<void> {
+/**
+ * Sends a challenge and checks the answer (Python's `deliver_challenge`); throws
+ * AuthenticationError on a wrong key.
+ *
+ * @example
+ * ```ts
+ * await deliverChallenge(conn, Buffer.from('secret')); // the peer runs answerChallenge
+ * ```
+ */
+export async function deliverChallenge(connection: FrameIO | BytesConnection, authkey: Uint8Array | string): Promise<void> {
+  const io = asIO(connection);
+  const key = toAuthkey(authkey);
   const message = Buffer.concat([CHALLENGE, randomBytes(NONCE_BYTES)]);
   io.write(message);
   const response = await io.read();
-  const expected = digest(authkey, message.subarray(CHALLENGE.byteLength));
+  const expected = digest(key, message.subarray(CHALLENGE.byteLength));
   if (response.byteLength === expected.byteLength && timingSafeEqual(response, expected)) {
     io.write(WELCOME);
     return;
@@ -39,20 +75,32 @@ export async function deliverChallenge(io: FrameIO, authkey: Uint8Array): Promis
   throw new AuthenticationError('digest received was wrong: the peer does not have the same authkey');
 }
 
-/** Answers the peer's challenge; throws AuthenticationError if the peer rejects our digest. */
-export async function answerChallenge(io: FrameIO, authkey: Uint8Array): Promise<void> {
+/**
+ * Answers the peer's challenge (Python's `answer_challenge`); throws AuthenticationError if the
+ * peer rejects our digest or does not send a challenge.
+ *
+ * @example
+ * ```ts
+ * await answerChallenge(conn, Buffer.from('secret')); // the peer runs deliverChallenge
+ * ```
+ */
+export async function answerChallenge(connection: FrameIO | BytesConnection, authkey: Uint8Array | string): Promise<void> {
+  const io = asIO(connection);
+  const key = toAuthkey(authkey);
   const message = await io.read();
   if (message.byteLength <= CHALLENGE.byteLength || !message.subarray(0, CHALLENGE.byteLength).equals(CHALLENGE)) {
     throw new AuthenticationError('protocol error: expected an authentication challenge from the peer (does it use an authkey?)');
   }
-  io.write(digest(authkey, message.subarray(CHALLENGE.byteLength)));
+  io.write(digest(key, message.subarray(CHALLENGE.byteLength)));
   const verdict = await io.read();
   if (!verdict.equals(WELCOME)) {
     throw new AuthenticationError('digest sent was rejected: the peer has a different authkey');
   }
 }
 
-/** Normalizes an authkey given as string or bytes. */
+/** Normalizes an authkey given as string or bytes; TypeError for anything else. */
 export function toAuthkey(key: string | Uint8Array): Uint8Array {
-  return typeof key === 'string' ? Buffer.from(key) : key;
+  if (typeof key === 'string') return Buffer.from(key);
+  if (key instanceof Uint8Array) return key;
+  throw new TypeError(`authkey must be bytes (Buffer/Uint8Array) or a string, not ${key === null ? 'null' : typeof key}`);
 }

@@ -75,6 +75,19 @@ export class FrameDecoder {
     return frames;
   }
 
+  /**
+   * Takes the bytes received that do not form a whole frame yet (with the header of a frame
+   * already begun), leaving the decoder empty: used to hand a stream to another process.
+   */
+  remainder(): Buffer {
+    const parts = this.#need >= 0 ? [frameHeader(this.#need), ...this.#chunks] : this.#chunks;
+    const out = Buffer.concat(parts);
+    this.#chunks = [];
+    this.#buffered = 0;
+    this.#need = -1;
+    return out;
+  }
+
   /** Call at end of stream: throws if a frame was cut off. */
   end(): void {
     if (this.#buffered > 0 || this.#need > 0) {

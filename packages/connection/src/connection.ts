@@ -1,0 +1,425 @@
+import { Buffer } from 'node:buffer';
+import type { Socket } from 'node:net';
+import type { MessagePort } from 'node:worker_threads';
+import { registerReducer, SerializationError } from '@mp/serialize';
+import { encode, type ReduceContext, type ReviveContext, type Sidecar } from '@mp/serialize/spi';
+import { AuthenticationError, BufferTooShort, EOFError, OSError } from './errors.js';
+import { asBuffer, bytesOf, integer, oneTurn, timeoutMs, timer } from './internal/args.js';
+import type { FrameIO } from './internal/auth.js';
+import { FrameError } from './internal/frame.js';
+import { Inbox } from './internal/inbox.js';
+import { decodeMessage } from './internal/message-codec.js';
+import { PortTransport } from './internal/port-transport.js';
+import { SocketTransport } from './internal/socket-transport.js';
+import type { Transport, TransportData, TransportEvents } from './internal/transport.js';
+import { WAITABLE, type Waitable, type WaitHandle } from './internal/waitable.js';
+
+const BRAND = Symbol.for('@mp/connection.Connection');
+const CHALLENGE_PREFIX = Buffer.from('#CHALLENGE#');
+
+function endError(cause: Error | null): Error {
+  if (cause === null) return new EOFError();
+  if (cause instanceof FrameError) return cause;
+  return new EOFError(`the connection was lost: ${cause.message}`, { cause });
+}
+
+const closedRecv = (): Error =>
+  new EOFError('handle is closed: this connection was closed with close(); make a new one (Pipe(), Client(), Listener.accept())');
+const closedOther = (): Error =>
+  new OSError('handle is closed: this connection was closed with close(); make a new one (Pipe(), Client(), Listener.accept())', { code: 'EBADF' });
+const handedOver = (): Error =>
+  new OSError(
+    'this connection was passed to another process, which owns it now: use it there. ' +
+      '(An end given to a child moves to it; keep the other end here, or make one Pipe per child.)',
+    { code: 'EBADF' },
+  );
+
+/** What a Connection becomes when it is sent to another process. */
+interface ConnectionData {
+  transport: TransportData;
+  readable: boolean;
+  writable: boolean;
+  pending: Array<{ bytes: Uint8Array; sidecar: Sidecar | null }>;
+  challengeCheck: boolean;
+}
+
+/** Internal constructors (set in the class's static block, so that `#` state stays private). */
+export let connectionOverPort: (port: MessagePort, readable: boolean, writable: boolean) => Connection;
+export let connectionOverSockets: (
+  input: Socket | null,
+  output: Socket | null,
+  readable: boolean,
+  writable: boolean,
+  maxFrame?: number,
+) => [Connection, SocketTransport];
+/** Raw frames in and out, for the authkey handshake before the connection is handed out. */
+export let handshakeIO: (conn: Connection) => FrameIO;
+/** A Client without authkey: refuse a challenge as first message instead of decoding it. */
+export let expectNoChallenge: (conn: Connection) => void;
+let reduceConnection: (conn: Connection, ctx: ReduceContext) => ConnectionData;
+let reviveConnection: (data: ConnectionData, ctx: ReviveContext) => Connection;
+
+/**
+ * One end of a pipe or socket connection (Python's `multiprocessing.connection.Connection`).
+ * Made by {@link Pipe}, {@link Client} and {@link Listener.accept}; pass an end to a child as a
+ * Process argument and it arrives live there (and moves to it).
+ *
+ * Messages keep their boundaries: every `send`/`sendBytes` is received by exactly one
+ * `recv`/`recvBytes`, in order, never merged, empty ones included. Objects go through
+ * @mp/serialize (functions and class instances too); bytes are sent raw.
+ *
+ * @example
+ * ```ts
+ * import { Pipe, Process } from 'multiprocess';
+ *
+ * const [parentConn, childConn] = Pipe();
+ * const p = new Process({ target: (conn) => { conn.send([42, null, 'hello']); conn.close(); }, args: [childConn] });
+ * await p.start();
+ * console.log(await parentConn.recv()); // [ 42, null, 'hello' ]
+ * await p.join();
+ * ```
+ */
+export class Connection implements Waitable {
+  readonly #inbox = new Inbox();
+  readonly #readable: boolean;
+  readonly #writable: boolean;
+  #transport: Transport;
+  #closed = false;
+  #handedOver = false;
+  #challengeCheck = false;
+
+  private constructor(open: (events: TransportEvents) => Transport, readable: boolean, writable: boolean) {
+    this.#readable = readable;
+    this.#writable = writable;
+    this.#transport = open({
+      frame: (frame, sidecar) => this.#inbox.push(frame, sidecar),
+      end: (error) => this.#inbox.end(() => endError(error)),
+    });
+    this.#inbox.onDemand = (wanted) => this.#transport.demand(wanted);
+  }
+
+  static {
+    connectionOverPort = (port, readable, writable) =>
+      new Connection((events) => new PortTransport(port, events), readable, writable);
+    connectionOverSockets = (input, output, readable, writable, maxFrame) => {
+      let transport!: SocketTransport;
+      const conn = new Connection((events) => (transport = new SocketTransport(input, output, events, maxFrame)), readable, writable);
+      return [conn, transport];
+    };
+    handshakeIO = (conn) => ({
+      write: (frame) => conn.#transport.send(frame, false),
+      read: async () => asBuffer(await conn.#inbox.next()),
+    });
+    expectNoChallenge = (conn) => {
+      conn.#challengeCheck = true;
+    };
+    reduceConnection = (conn, ctx) => {
+      if (conn.#closed) throw new SerializationError(`Cannot serialize ${ctx.path}: the connection is closed.`, ctx.path);
+      if (conn.#handedOver) {
+        throw new SerializationError(
+          `Cannot serialize ${ctx.path}: this connection was already passed to another process; an end can go to one process only (make one Pipe per child).`,
+          ctx.path,
+        );
+      }
+      const transport = conn.#transport.handOver(ctx);
+      if (transport === null) {
+        throw new SerializationError(
+          `Cannot serialize ${ctx.path}: a Connection can only be passed to a child as a Process argument ` +
+            `(new Process({ target, args: [conn] })), or inside a message on a thread Pipe. It cannot go into a Queue, ` +
+            `a manager or a socket connection, where no OS handle can travel.`,
+          ctx.path,
+        );
+      }
+      conn.#handedOver = true;
+      const pending = conn.#inbox.drain().map((frame) => ({ bytes: new Uint8Array(frame), sidecar: conn.#inbox.sidecarOf(frame) ?? null }));
+      return { transport, readable: conn.#readable, writable: conn.#writable, pending, challengeCheck: conn.#challengeCheck };
+    };
+    reviveConnection = (data, ctx) => {
+      const take = <T>(index: number, what: string): T => {
+        const value = ctx.transferred(index);
+        if (value === undefined || value === null) {
+          throw new SerializationError(`Cannot deserialize a Connection: its ${what} did not arrive with the message (was it sent without its transfer list?)`);
+        }
+        return value as T;
+      };
+      const t = data.transport;
+      let conn: Connection;
+      let socketTransport: SocketTransport | null = null;
+      if (t.t === 'port') {
+        conn = connectionOverPort(take<MessagePort>(t.port, 'MessagePort'), data.readable, data.writable);
+      } else {
+        const input = t.input >= 0 ? take<Socket>(t.input, 'socket') : null;
+        const output = t.output < 0 ? null : t.output === t.input ? input : take<Socket>(t.output, 'socket');
+        [conn, socketTransport] = connectionOverSockets(input, output, data.readable, data.writable);
+      }
+      for (const { bytes, sidecar } of data.pending) conn.#inbox.push(bytes, sidecar ?? undefined);
+      if (socketTransport !== null && t.t === 'socket' && t.partial !== null) socketTransport.resume(t.partial);
+      conn.#challengeCheck = data.challengeCheck;
+      return conn;
+    };
+  }
+
+  /** True if this end can receive (false for the writing end of `Pipe(false)`). */
+  get readable(): boolean {
+    return this.#readable;
+  }
+
+  /** True if this end can send (false for the reading end of `Pipe(false)`). */
+  get writable(): boolean {
+    return this.#writable;
+  }
+
+  /** True after `close()`. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #checkSend(): Transport {
+    if (this.#closed) throw closedOther();
+    if (this.#handedOver) throw handedOver();
+    if (!this.#writable) throw new OSError('connection is read-only: this is the receiving end of a one-way Pipe(false); send on the other end');
+    const broken = this.#transport.sendError();
+    if (broken !== null) throw broken;
+    return this.#transport;
+  }
+
+  #checkReceive(closedError: () => Error): void {
+    if (this.#closed) throw closedError();
+    if (this.#handedOver) throw handedOver();
+    if (!this.#readable) throw new OSError('connection is write-only: this is the sending end of a one-way Pipe(false); receive on the other end');
+  }
+
+  /** A message if one has arrived (pulled in synchronously where the transport can). */
+  #takeNow(): Uint8Array | undefined {
+    const frame = this.#inbox.take();
+    if (frame !== undefined) return frame;
+    this.#transport.pull();
+    return this.#inbox.take();
+  }
+
+  #readyNow(): boolean {
+    if (this.#inbox.ready) return true;
+    this.#transport.pull();
+    return this.#inbox.ready;
+  }
+
+  /** The next message (raw), resolved at once when one is there. */
+  #nextFrame(): Promise<Uint8Array> {
+    const frame = this.#takeNow();
+    const next = frame !== undefined ? Promise.resolve(frame) : this.#inbox.next();
+    if (!this.#challengeCheck) return next;
+    this.#challengeCheck = false;
+    return next.then((f) => {
+      if (f.byteLength >= CHALLENGE_PREFIX.byteLength && asBuffer(f).subarray(0, CHALLENGE_PREFIX.byteLength).equals(CHALLENGE_PREFIX)) {
+        this.close();
+        throw new AuthenticationError('the Listener requires an authkey: pass the same authkey to Client(address, family, authkey)');
+      }
+      return f;
+    });
+  }
+
+  /**
+   * Sends an object: serialized now (later changes to it are not seen), delivered in order.
+   * Never blocks; messages sent in one tick leave together.
+   *
+   * @param obj - anything @mp/serialize can send (functions, class instances, errors, buffers...).
+   * @throws OSError when the connection is closed, read-only, or the other end is gone.
+   * @throws SerializationError when `obj` cannot be serialized (the error names the path).
+   * @example
+   * ```ts
+   * conn.send({ id: 1, when: new Date(), square: (x: number) => x * x });
+   * ```
+   */
+  send(obj: unknown): void {
+    const transport = this.#checkSend();
+    if (typeof obj === 'string' && transport.sendString(obj)) return;
+    const { bytes, sidecar } = encode(obj, transport.kind === 'port' ? { sidecar: true } : {});
+    if (sidecar.shared.length > 0 || sidecar.transfer.length > 0) transport.sendWithSidecar(bytes, sidecar);
+    else transport.send(bytes, true);
+  }
+
+  /**
+   * Sends bytes as one message (copied now). `offset` and `size` are in bytes, as Python's
+   * `send_bytes` after its cast to bytes.
+   *
+   * @param buf - a Buffer, Uint8Array, any typed array, DataView or ArrayBuffer.
+   * @param offset - where to start (default 0).
+   * @param size - how many bytes (default: to the end).
+   * @throws RangeError for a negative or too large offset/size; TypeError for a non-bytes `buf`.
+   * @example
+   * ```ts
+   * conn.sendBytes(Buffer.from('abcdefghij'), 2, 3); // the other end receives 'cde'
+   * ```
+   */
+  sendBytes(buf: ArrayBufferView | ArrayBufferLike, offset = 0, size?: number | null): void {
+    const transport = this.#checkSend();
+    const bytes = bytesOf(buf, 'sendBytes()');
+    const n = bytes.byteLength;
+    integer(offset, 'offset');
+    if (offset < 0) throw new RangeError('offset is negative');
+    if (n < offset) throw new RangeError(`buffer length < offset (${n} < ${offset})`);
+    if (size === undefined || size === null) size = n - offset;
+    else if (integer(size, 'size') < 0) throw new RangeError('size is negative');
+    else if (offset + size > n) throw new RangeError(`buffer length < offset + size (${n} < ${offset} + ${size})`);
+    transport.send(bytes.subarray(offset, offset + size), false);
+  }
+
+  /**
+   * Receives the next object sent with `send()`.
+   *
+   * @returns the object, typed as `T` (unchecked).
+   * @throws EOFError (rejects) when the other end is closed and nothing is left, or this end was closed.
+   * @example
+   * ```ts
+   * const msg = await conn.recv<{ id: number }>();
+   * ```
+   */
+  recv<T = unknown>(): Promise<T> {
+    try {
+      this.#checkReceive(closedRecv);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const decodeFrame = (frame: Uint8Array): T => decodeMessage(frame, this.#inbox.sidecarOf(frame)) as T;
+    const frame = this.#challengeCheck ? undefined : this.#takeNow();
+    if (frame !== undefined) {
+      try {
+        return Promise.resolve(decodeFrame(frame));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return this.#nextFrame().then(decodeFrame);
+  }
+
+  /**
+   * Receives the next message as bytes (a Buffer).
+   *
+   * @param maxlength - the largest message accepted: a longer one is an OSError, and the
+   *   connection is closed (as Python's "bad message length").
+   * @example
+   * ```ts
+   * const bytes = await conn.recvBytes();
+   * console.log(bytes.toString());
+   * ```
+   */
+  async recvBytes(maxlength?: number | null): Promise<Buffer> {
+    this.#checkReceive(closedRecv);
+    if (maxlength !== undefined && maxlength !== null && integer(maxlength, 'maxlength') < 0) throw new RangeError('negative maxlength');
+    const frame = await this.#nextFrame();
+    if (maxlength !== undefined && maxlength !== null && frame.byteLength > maxlength) {
+      this.close();
+      throw new OSError(`bad message length: a message of ${frame.byteLength} bytes is longer than maxlength (${maxlength}); the connection is now closed`);
+    }
+    return asBuffer(frame);
+  }
+
+  /**
+   * Receives the next message into `buf` at byte `offset`; resolves with its size in bytes.
+   *
+   * @throws BufferTooShort when it does not fit; the whole message is in the error's `data`.
+   * @example
+   * ```ts
+   * const buf = new Int32Array(10);
+   * const n = await conn.recvBytesInto(buf, 3 * 4); // bytes received, written from element 3
+   * ```
+   */
+  async recvBytesInto(buf: ArrayBufferView | ArrayBufferLike, offset = 0): Promise<number> {
+    this.#checkReceive(closedRecv);
+    const target = bytesOf(buf, 'recvBytesInto()');
+    integer(offset, 'offset');
+    if (offset < 0) throw new RangeError('negative offset');
+    if (offset > target.byteLength) throw new RangeError('offset too large');
+    const frame = await this.#nextFrame();
+    if (target.byteLength < offset + frame.byteLength) throw new BufferTooShort(asBuffer(frame));
+    target.set(frame, offset);
+    return frame.byteLength;
+  }
+
+  /**
+   * Whether a message (or the end of the stream) is there to receive, waiting up to `timeout` ms
+   * for one. `poll()` checks without waiting; `poll(null)` waits without limit.
+   *
+   * @example
+   * ```ts
+   * if (await conn.poll(100)) console.log(await conn.recv());
+   * ```
+   */
+  async poll(timeout: number | null = 0): Promise<boolean> {
+    this.#checkReceive(closedOther);
+    const ms = timeoutMs(timeout);
+    if (this.#readyNow()) return true;
+    if (ms === 0) {
+      await oneTurn();
+      return this.#readyNow();
+    }
+    return new Promise<boolean>((resolve) => {
+      const done = (value: boolean): void => {
+        unsubscribe();
+        clearTimeout(handle);
+        resolve(value);
+      };
+      const unsubscribe = this.#inbox.listen(() => done(true));
+      const handle = timer(ms, () => done(this.#readyNow()));
+    });
+  }
+
+  /**
+   * Closes this end. What was sent before is still delivered; the other end then receives
+   * EOFError. Idempotent.
+   *
+   * @example
+   * ```ts
+   * conn.close();
+   * conn.closed; // true
+   * ```
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (!this.#handedOver) this.#transport.close();
+    this.#inbox.end(closedRecv);
+  }
+
+  /** `using conn = ...`: closes it. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** `await using conn = ...`: closes it once what it sent has been written. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    const wasOpen = !this.#closed && !this.#handedOver;
+    this.close();
+    if (wasOpen) await this.#transport.drained();
+  }
+
+  /** For `wait()`: ready when a message or the end of the stream is there. */
+  [WAITABLE](): WaitHandle {
+    return {
+      ready: () => {
+        this.#checkReceive(closedOther);
+        return this.#readyNow();
+      },
+      subscribe: (listener) => this.#inbox.listen(listener),
+    };
+  }
+
+  toString(): string {
+    const kind = this.#transport.kind === 'port' ? 'thread' : 'socket';
+    const mode = this.#readable && this.#writable ? 'duplex' : this.#readable ? 'read-only' : 'write-only';
+    return `<Connection ${kind} ${mode}${this.#closed ? ' closed' : this.#handedOver ? ' passed-on' : ''}>`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+Object.defineProperty(Connection.prototype, BRAND, { value: true });
+
+registerReducer<Connection>(
+  '@mp/connection:Connection',
+  (value) => typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true,
+  (conn, ctx) => reduceConnection(conn, ctx),
+  (data, ctx) => reviveConnection(data as ConnectionData, ctx),
+);

@@ -1,0 +1,126 @@
+/**
+ * A thread pipe end: one side of a MessageChannel. Batches travel as transferred ArrayBuffers
+ * (no copy), a large message alone as `{ m }`, a message with shared memory or ports as
+ * `{ m, s }` with its sidecar. `receiveMessageOnPort` lets `recv`/`poll`/`wait` take what has
+ * arrived without waiting for the event loop.
+ *
+ * The port is unref'd except while someone waits on it: an open pipe end never keeps a process
+ * alive (as a file descriptor does not in Python).
+ */
+import { MessagePort, receiveMessageOnPort } from 'node:worker_threads';
+import type { ReduceContext, Sidecar } from '@mp/serialize/spi';
+import { OSError } from '../errors.js';
+import { FrameWriter } from './frame-writer.js';
+import type { Transport, TransportData, TransportEvents } from './transport.js';
+
+interface LargeMessage {
+  m: Uint8Array;
+  s?: Sidecar;
+}
+
+export class PortTransport implements Transport {
+  readonly kind = 'port';
+  readonly #port: MessagePort;
+  readonly #events: TransportEvents;
+  readonly #writer: FrameWriter;
+  #gone = false;
+
+  constructor(port: MessagePort, events: TransportEvents) {
+    this.#port = port;
+    this.#events = events;
+    this.#writer = new FrameWriter({
+      writeChunk: (chunk) => port.postMessage(chunk, [chunk.buffer as ArrayBuffer]),
+      writeLarge: (payload, owned) => {
+        const own = owned && payload.buffer instanceof ArrayBuffer ? payload : new Uint8Array(payload); // a copy (Buffer#slice would be a view)
+        port.postMessage({ m: own } satisfies LargeMessage, [own.buffer as ArrayBuffer]);
+      },
+    });
+    port.on('message', (data: unknown) => this.#onMessage(data));
+    port.on('close', () => {
+      if (!this.#gone) events.end(null);
+    });
+    port.unref();
+  }
+
+  #onMessage(data: unknown): void {
+    if (this.#gone) return;
+    if (data instanceof Uint8Array) {
+      // A batch: [u32 BE length][payload]...
+      const end = data.byteLength;
+      let pos = 0;
+      while (pos + 4 <= end) {
+        const length = data[pos]! * 0x100_0000 + ((data[pos + 1]! << 16) | (data[pos + 2]! << 8) | data[pos + 3]!);
+        pos += 4;
+        if (pos + length > end) break;
+        this.#events.frame(data.subarray(pos, pos + length));
+        pos += length;
+      }
+    } else if (typeof data === 'object' && data !== null && (data as LargeMessage).m instanceof Uint8Array) {
+      const { m, s } = data as LargeMessage;
+      this.#events.frame(m, s);
+    }
+  }
+
+  send(payload: Uint8Array, owned: boolean): void {
+    this.#writer.add(payload, owned);
+  }
+
+  sendString(text: string): boolean {
+    return this.#writer.addString(text);
+  }
+
+  sendWithSidecar(payload: Uint8Array, sidecar: Sidecar): void {
+    for (const item of sidecar.transfer) {
+      if (!(item instanceof MessagePort)) {
+        throw new OSError(
+          `cannot send ${(item as object).constructor?.name ?? typeof item} over a thread Pipe: only thread-pipe ends (MessagePorts) ` +
+            `and shared memory can travel inside a message. Pass socket-based connections to a child as a Process argument instead.`,
+        );
+      }
+    }
+    this.#writer.flush();
+    this.#port.postMessage({ m: payload, s: sidecar } satisfies LargeMessage, sidecar.transfer as MessagePort[]);
+  }
+
+  sendError(): Error | null {
+    return null;
+  }
+
+  pull(): void {
+    if (this.#gone) return;
+    const received = receiveMessageOnPort(this.#port);
+    if (received !== undefined) this.#onMessage(received.message);
+  }
+
+  demand(wanted: boolean): void {
+    if (this.#gone) return;
+    if (wanted) this.#port.ref();
+    else this.#port.unref();
+  }
+
+  flush(): void {
+    if (!this.#gone) this.#writer.flush();
+  }
+
+  close(): void {
+    if (this.#gone) return;
+    this.#writer.flush();
+    this.#gone = true;
+    this.#port.close();
+  }
+
+  drained(): Promise<void> {
+    this.flush();
+    return Promise.resolve();
+  }
+
+  handOver(ctx: ReduceContext): TransportData | null {
+    this.#writer.flush();
+    const index = ctx.transfer(this.#port);
+    if (index < 0) return null;
+    this.#gone = true;
+    this.#port.removeAllListeners('message');
+    this.#port.removeAllListeners('close');
+    return { t: 'port', port: index };
+  }
+}
