@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { AuthenticationError, BufferTooShort, ProcessError, TimeoutError } from '@mp/connection';
+import { AuthenticationError, BufferTooShort, type Connection, Pipe, ProcessError, TimeoutError } from '@mp/connection';
 import { activeChildren, currentProcess, parentProcess } from './current.js';
 import { RuntimeError, ValueError } from './errors.js';
 import { actualStartMethod } from './internal/default-method.js';
@@ -108,6 +108,14 @@ export abstract class BaseContext {
 
   /** A no-op, kept for Python compatibility (Node programs are never frozen executables). */
   freezeSupport(): void {}
+
+  /**
+   * A pair of connected Connections whose ends suit this context's children: a MessageChannel
+   * for `thread`, OS pipes for `spawn` (see @mp/connection's `Pipe`).
+   */
+  Pipe(duplex = true): [Connection, Connection] {
+    return Pipe(duplex, { method: contextMethod(this) });
+  }
 
   /** A no-op, kept for Python compatibility (connections are always transferable). */
   allowConnectionPickling(): void {}

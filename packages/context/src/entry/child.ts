@@ -12,7 +12,11 @@ if (isMainThread) {
   const handles: unknown[] = [];
   const message = await new Promise<{ t: 'boot'; payload: ChildPayload }>((resolve) => {
     const onMessage = (m: { t: string }, handle?: unknown): void => {
-      if (m.t === 'handle') handles.push(handle);
+      if (m.t === 'handle') {
+        // Until its Connection is revived, an error (the other end already gone) must not crash us.
+        (handle as { on?: (event: string, fn: () => void) => void } | undefined)?.on?.('error', () => {});
+        handles.push(handle);
+      }
       else if (m.t === 'boot') {
         process.off('message', onMessage);
         resolve(m as { t: 'boot'; payload: ChildPayload });

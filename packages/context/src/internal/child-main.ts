@@ -2,6 +2,7 @@
  * The child's half of a Process, shared by both start methods: become the process the parent
  * described, run it, report, exit with Python's exit codes.
  */
+import { flushPendingWrites } from '@mp/connection/spi';
 import { decodeAsync, type Sidecar } from '@mp/serialize/spi';
 import { kState, makeProcessObject, Process } from '../process.js';
 import type { ThreadLink } from './broker/launch.js';
@@ -28,6 +29,8 @@ async function exitFunction(rt: Runtime): Promise<void> {
   const children = [...rt.children] as Process[];
   for (const child of children) if (child.daemon && child.isAlive()) child.terminate();
   for (const child of children) if (child.exitCode === null) await child.join();
+  // process.exit() drops socket writes still queued in Node (a Connection's last sends).
+  await flushPendingWrites();
 }
 
 export async function runChild(payload: ChildPayload, link: ThreadLink | null, channel: ParentChannel): Promise<never> {
