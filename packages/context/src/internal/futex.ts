@@ -60,11 +60,13 @@ export async function waitAsync(array: Int32Array, index: number, value: number,
   if (spin(array, index, value)) return 'not-equal';
   const result = Atomics.waitAsync(array, index, value, timeoutMs);
   if (!result.async) return result.value;
-  const keepAlive = setTimeout(() => {}, Math.min(timeoutMs, NEVER));
+  // Outlive the wait: a timer due at the same moment may fire before the timed-out waitAsync
+  // settles, leaving nothing to keep the loop alive for the last step.
+  const keepAlive = setInterval(() => {}, NEVER);
   try {
     return await result.value;
   } finally {
-    clearTimeout(keepAlive);
+    clearInterval(keepAlive);
   }
 }
 
