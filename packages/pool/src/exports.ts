@@ -1,0 +1,6 @@
+export { AsyncResult } from './async-result.js';
+export { MaybeEncodingError, PoolTerminatedError, RemoteTraceback, type TaskInfo, WorkerDiedError, type WorkerDiedDetails } from './errors.js';
+export { IMapIterator } from './imap-iterator.js';
+export type { IMapOptions, MapOptions, PoolOptions, TaskOptions } from './options.js';
+export { Pool, type TaskFunction } from './pool.js';
+export { type TaskContext, taskSignal } from './task-context.js';

@@ -1,0 +1,192 @@
+/**
+ * The owner's end of a worker's channel (see protocol.ts): a MessagePort for `thread` workers,
+ * an authenticated Unix socket for `spawn` workers. Both are unref'd: an idle pool never keeps
+ * the program alive (the dispatcher holds one ref'd handle while tasks are pending).
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { MessagePort, TransferListItem } from 'node:worker_threads';
+import { AUTH_MAX_FRAME, answerChallenge, deliverChallenge, FramedSocket, MAX_FRAME } from '@mp/connection/spi';
+import type { Sidecar } from '@mp/serialize/spi';
+import { FRAME_BATCH, FRAME_START } from './protocol.js';
+
+export interface ChannelEvents {
+  batch(bytes: Uint8Array, sidecar: Sidecar | undefined): void;
+  start(wseq32: number): void;
+  close(): void;
+}
+
+export interface OwnerChannel {
+  /** Sends a batch holding the tasks `first .. first + count - 1` (so a worker that cannot decode it can fail them). */
+  send(bytes: Uint8Array, sidecar: Sidecar | null, first: number, count: number): void;
+  close(): void;
+}
+
+/** True if posting `bytes` may transfer (move) its buffer: the view covers a buffer of its own. */
+export function ownsBuffer(bytes: Uint8Array): boolean {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+}
+
+/** Posts a batch on a port, moving its buffer when it can (no copy). */
+export function postBatch(port: MessagePort, bytes: Uint8Array, sidecar: Sidecar | null | undefined): void {
+  const transfer: TransferListItem[] = ownsBuffer(bytes) ? [bytes.buffer as ArrayBuffer] : [];
+  if (sidecar && (sidecar.shared.length > 0 || sidecar.transfer.length > 0)) {
+    port.postMessage([bytes, sidecar], [...transfer, ...(sidecar.transfer as TransferListItem[])]);
+  } else {
+    port.postMessage(bytes, transfer);
+  }
+}
+
+export class PortChannel implements OwnerChannel {
+  readonly #port: MessagePort;
+
+  constructor(port: MessagePort, events: ChannelEvents) {
+    this.#port = port;
+    port.on('message', (message: unknown) => {
+      if (typeof message === 'number') events.start(message);
+      else if (message instanceof Uint8Array) events.batch(message, undefined);
+      else if (Array.isArray(message)) events.batch(message[0] as Uint8Array, message[1] as Sidecar);
+    });
+    port.once('close', () => events.close());
+    port.unref();
+  }
+
+  send(bytes: Uint8Array, sidecar: Sidecar | null, first: number, count: number): void {
+    const transfer: TransferListItem[] = ownsBuffer(bytes) ? [bytes.buffer as ArrayBuffer] : [];
+    if (sidecar !== null && sidecar.transfer.length > 0) transfer.push(...(sidecar.transfer as TransferListItem[]));
+    const empty = sidecar === null || (sidecar.shared.length === 0 && sidecar.transfer.length === 0);
+    this.#port.postMessage([bytes, empty ? null : sidecar, first, count], transfer);
+  }
+
+  close(): void {
+    this.#port.close();
+  }
+}
+
+/** Writes `[u32 length][type][body]` as one frame, in one writev. */
+export function writeFrame(socket: net.Socket, type: number, body: Uint8Array): void {
+  const header = Buffer.allocUnsafe(5);
+  header.writeUInt32BE(body.byteLength + 1, 0);
+  header[4] = type;
+  socket.cork();
+  socket.write(header);
+  socket.write(body);
+  socket.uncork();
+}
+
+/** Reads typed frames from a FramedSocket until it ends. */
+export function readFrames(framed: FramedSocket, onFrame: (type: number, frame: Buffer) => void, onEnd: () => void): void {
+  let ended = false;
+  const drain = (): void => {
+    for (let frame = framed.tryRead(); frame !== undefined; frame = framed.tryRead()) onFrame(frame[0] ?? 0, frame);
+    if (framed.ended && !ended) {
+      ended = true;
+      onEnd();
+    }
+  };
+  framed.onFrame(drain);
+  drain();
+}
+
+export class SocketChannel implements OwnerChannel {
+  readonly #framed: FramedSocket;
+
+  constructor(framed: FramedSocket, events: ChannelEvents) {
+    this.#framed = framed;
+    framed.maxFrame = MAX_FRAME;
+    readFrames(
+      framed,
+      (type, frame) => {
+        if (type === FRAME_BATCH) events.batch(frame.subarray(1), undefined);
+        else if (type === FRAME_START) events.start(frame.readUInt32BE(1));
+      },
+      () => events.close(),
+    );
+    framed.socket.unref();
+  }
+
+  send(bytes: Uint8Array, _sidecar: Sidecar | null, first: number, count: number): void {
+    if (this.#framed.ended) return;
+    const header = Buffer.allocUnsafe(13);
+    header.writeUInt32BE(bytes.byteLength + 9, 0);
+    header[4] = FRAME_BATCH;
+    header.writeUInt32BE(first >>> 0, 5);
+    header.writeUInt32BE(count >>> 0, 9);
+    const socket = this.#framed.socket;
+    socket.cork();
+    socket.write(header);
+    socket.write(bytes);
+    socket.uncork();
+  }
+
+  close(): void {
+    this.#framed.close();
+  }
+}
+
+const AUTH_TIMEOUT_MS = 20_000;
+
+/**
+ * Where spawn workers connect: a Unix socket in a private (0700) temp directory. Each worker
+ * proves it has the pool's key (HMAC challenge both ways, before anything is decoded), then
+ * names itself with the id it was started with.
+ */
+export class WorkerServer {
+  readonly path: string;
+  readonly authkey: Buffer = randomBytes(32);
+  readonly #dir: string;
+  readonly #server: net.Server;
+  readonly #waiting = new Map<number, (framed: FramedSocket) => void>();
+  #closed = false;
+
+  constructor() {
+    this.#dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-pool-'));
+    this.path = path.join(this.#dir, 's');
+    this.#server = net.createServer((socket) => void this.#accept(socket));
+    this.#server.on('error', () => {});
+    this.#server.listen(this.path);
+    this.#server.unref();
+  }
+
+  /** Calls `onConnect` when worker `id` has connected and authenticated. */
+  expect(id: number, onConnect: (framed: FramedSocket) => void): void {
+    this.#waiting.set(id, onConnect);
+  }
+
+  forget(id: number): void {
+    this.#waiting.delete(id);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#server.close();
+    fs.rmSync(this.#dir, { recursive: true, force: true });
+  }
+
+  async #accept(socket: net.Socket): Promise<void> {
+    socket.unref();
+    const framed = new FramedSocket(socket, AUTH_MAX_FRAME);
+    const timer = setTimeout(() => framed.close(), AUTH_TIMEOUT_MS);
+    timer.unref();
+    try {
+      await deliverChallenge(framed, this.authkey);
+      // The peer has proved it holds the key: it may now send frames of any size.
+      framed.maxFrame = MAX_FRAME;
+      await answerChallenge(framed, this.authkey);
+      const hello = await framed.read();
+      const id = hello.byteLength === 4 ? hello.readUInt32BE(0) : -1;
+      const onConnect = this.#waiting.get(id);
+      if (onConnect === undefined) throw new Error('unknown worker');
+      this.#waiting.delete(id);
+      clearTimeout(timer);
+      onConnect(framed);
+    } catch {
+      clearTimeout(timer);
+      framed.close();
+    }
+  }
+}

@@ -1,0 +1,424 @@
+/**
+ * The workers of a pool: starting them (Processes of the pool's context whose target is
+ * entry/worker.js), wiring their channels, noticing their death at once (process exit, channel
+ * end), replacing them, recycling them (task count, heap, idleness), and stopping them.
+ *
+ * A crash loop does not spin: a worker that dies before it ran its initializer counts as a
+ * startup failure; restarts after failures back off, and {@link MAX_STARTUP_FAILURES} in a row
+ * break the pool (its tasks fail with a WorkerDiedError that says why, and nothing is left
+ * running). A worker whose `start()` itself fails breaks the pool at once with that error.
+ */
+import { MessageChannel } from 'node:worker_threads';
+import { WAITABLE, type Waitable } from '@mp/connection/spi';
+import { ref } from '@mp/serialize';
+import { decode, decodeAsync, encode, type Sidecar } from '@mp/serialize/spi';
+import { WorkerDiedError } from '../errors.js';
+import { Dispatcher, type DispatcherHost } from './dispatcher.js';
+import { PortChannel, type ChannelEvents, SocketChannel, WorkerServer } from './owner-channel.js';
+import { SLOT_WORDS } from './protocol.js';
+import { type ProcessLike, WorkerHandle } from './worker-handle.js';
+
+const MAX_STARTUP_FAILURES = 3;
+
+export interface SupervisorOptions {
+  readonly processes: number;
+  readonly method: 'thread' | 'spawn';
+  /** Makes a worker Process (the context's `Process`). */
+  readonly makeProcess: (options: { target: unknown; args: unknown[]; daemon: boolean }) => ProcessLike;
+  readonly initializer: ((...args: never[]) => unknown) | null;
+  readonly initargs: readonly unknown[];
+  readonly maxTasksPerChild: number | null;
+  readonly maxHeapMb: number | null;
+  readonly idleTimeout: number | null;
+  readonly grace: number;
+}
+
+function entryUrl(): string {
+  const here = new URL('.', import.meta.url);
+  const dist = here.pathname.endsWith('/entry/') ? new URL('..', here) : here;
+  return new URL('entry/worker.js', dist).href;
+}
+const WORKER_TARGET = ref(entryUrl(), 'runPoolWorker');
+
+export type PoolState = 'RUN' | 'CLOSE' | 'TERMINATE';
+
+export class Supervisor implements DispatcherHost {
+  readonly dispatcher: Dispatcher;
+  readonly options: SupervisorOptions;
+  state: PoolState = 'RUN';
+  /** Why the pool cannot run tasks (its workers cannot start), or null. */
+  broken: unknown = null;
+  /** True while some imap job still has input to read (the pool must not stop its workers). */
+  feeding: () => boolean = () => false;
+  #server: WorkerServer | null = null;
+  #nextId = 1;
+  #failures = 0;
+  #restart: NodeJS.Timeout | null = null;
+  readonly #joiners: (() => void)[] = [];
+
+  constructor(options: SupervisorOptions) {
+    this.options = options;
+    this.dispatcher = new Dispatcher(options.method, this, options.maxTasksPerChild, options.grace);
+    const started: WorkerHandle[] = [];
+    try {
+      for (let i = 0; i < options.processes; i++) started.push(this.#startWorker());
+    } catch (error) {
+      // Python's Pool: a worker that cannot be started leaves no other worker behind.
+      this.state = 'TERMINATE';
+      for (const worker of started) this.#stopProcess(worker);
+      this.#cleanup();
+      throw error;
+    }
+  }
+
+  get workers(): readonly WorkerHandle[] {
+    return this.dispatcher.workers;
+  }
+
+  #startWorker(): WorkerHandle {
+    const options = this.options;
+    const method = options.method;
+    const id = this.#nextId++;
+    const thread = method === 'thread';
+    const slot = thread ? new Int32Array(new SharedArrayBuffer(SLOT_WORDS * 4)) : null;
+    const channel = thread ? new MessageChannel() : null;
+    const server = thread ? null : (this.#server ??= new WorkerServer());
+    let init: { bytes: Uint8Array; sidecar: Sidecar } | null = null;
+    if (options.initializer !== null) {
+      init = encode([options.initializer, options.initargs], { root: 'initializer', sidecar: thread ? true : { shared: false, transfer: true } });
+    }
+    const spec = {
+      id,
+      port: channel?.port2 ?? null,
+      path: server?.path ?? null,
+      authkey: server?.authkey ?? null,
+      slot,
+      init: init?.bytes ?? null,
+      initSidecar: init?.sidecar ?? null,
+      maxHeapMb: options.maxHeapMb,
+    };
+    const proc = options.makeProcess({ target: WORKER_TARGET, args: [spec], daemon: true });
+    try {
+      (proc as { name: string }).name = proc.name.replace(/^Process/, thread ? 'ThreadPoolWorker' : 'SpawnPoolWorker');
+    } catch {
+      // a Process-like object without a settable name
+    }
+    const worker = new WorkerHandle(id, proc, slot, thread);
+    if (channel !== null) {
+      worker.channel = new PortChannel(channel.port1, this.#events(worker));
+    } else {
+      server!.expect(id, (framed) => {
+        if (worker.state === 'gone' || worker.killed) framed.close();
+        else worker.channel = new SocketChannel(framed, this.#events(worker));
+      });
+    }
+    this.dispatcher.workers.push(worker);
+    let started: unknown;
+    try {
+      started = proc.start();
+    } catch (error) {
+      this.dispatcher.workers.splice(this.dispatcher.workers.indexOf(worker), 1);
+      channel?.port1.close();
+      throw error;
+    }
+    Promise.resolve(started).then(
+      () => this.#watchExit(worker),
+      (error: unknown) => {
+        this.#watchExit(worker);
+        this.#breakPool(error);
+      },
+    );
+    return worker;
+  }
+
+  #events(worker: WorkerHandle): ChannelEvents {
+    return {
+      batch: (bytes, sidecar) => this.#onBatch(worker, bytes, sidecar),
+      start: (wseq) => this.dispatcher.onStart(worker, wseq),
+      close: () => {
+        worker.channelClosed = true;
+        this.#maybeGone(worker);
+      },
+    };
+  }
+
+  /** Answers are decoded in order; one that needs a module not loaded here waits for it (and so do the next). */
+  #onBatch(worker: WorkerHandle, bytes: Uint8Array, sidecar: Sidecar | undefined): void {
+    const handle = (ops: unknown[]): void => {
+      try {
+        this.dispatcher.onBatch(worker, ops);
+      } catch {
+        this.kill(worker);
+      }
+    };
+    if (worker.lagging !== null) {
+      worker.lagging = worker.lagging.then(() => decodeAsync<unknown[]>(bytes, sidecar).then(handle, () => this.kill(worker)));
+      return;
+    }
+    let ops: unknown[];
+    try {
+      ops = decode<unknown[]>(bytes, sidecar);
+    } catch {
+      const lag: Promise<void> = decodeAsync<unknown[]>(bytes, sidecar)
+        .then(handle, () => this.kill(worker))
+        .finally(() => {
+          if (worker.lagging === lag) worker.lagging = null;
+        });
+      worker.lagging = lag;
+      return;
+    }
+    handle(ops);
+  }
+
+  #watchExit(worker: WorkerHandle): void {
+    const sentinel = (worker.process as { sentinel?: Waitable }).sentinel;
+    if (sentinel === undefined || typeof sentinel[WAITABLE] !== 'function') return;
+    sentinel[WAITABLE]().subscribe(() => {
+      worker.exited = true;
+      this.#maybeGone(worker);
+    });
+  }
+
+  /** Gone once both the process has exited and its channel has ended (or soon after one of them). */
+  #maybeGone(worker: WorkerHandle): void {
+    if (worker.state === 'gone') return;
+    const channelDone = worker.channelClosed || worker.channel === null;
+    if (worker.exited && channelDone) {
+      if (worker.lagging !== null) void worker.lagging.then(() => this.#gone(worker));
+      else this.#gone(worker);
+    } else if (worker.exited) {
+      setTimeout(() => {
+        worker.channelClosed = true;
+        this.#maybeGone(worker);
+      }, 1000).unref();
+    } else if (channelDone) {
+      setTimeout(() => {
+        if (!worker.exited) this.#stopProcess(worker, true);
+      }, 2000).unref();
+    }
+  }
+
+  #gone(worker: WorkerHandle): void {
+    if (worker.state === 'gone') return;
+    const failedStart = worker.state === 'starting' && !worker.killed && this.state !== 'TERMINATE';
+    worker.state = 'gone';
+    const workers = this.dispatcher.workers;
+    const at = workers.indexOf(worker);
+    if (at >= 0) workers.splice(at, 1);
+    this.#server?.forget(worker.id);
+    if (worker.idleTimer !== null) clearTimeout(worker.idleTimer);
+    let exitCode: number | null = null;
+    let pid: number | null = null;
+    try {
+      exitCode = worker.process.exitCode;
+      pid = worker.process.pid;
+    } catch {
+      // a closed Process
+    }
+    this.dispatcher.workerGone(worker, exitCode, pid);
+    if (failedStart && ++this.#failures >= MAX_STARTUP_FAILURES) {
+      const init = worker.initError;
+      const why =
+        init !== undefined
+          ? `their initializer throws ${init instanceof Error ? `${init.name}: ${init.message}` : String(init)}`
+          : `the last one exited with code ${exitCode} (see its stderr above)`;
+      this.#breakPool(
+        new WorkerDiedError(`pool workers keep dying before they can run a task (${this.#failures} in a row): ${why}. The pool stopped starting workers; fix the cause and make a new Pool.`, {
+          exitCode,
+          signal: null,
+          worker: worker.name,
+          pid,
+          task: null,
+          cause: init,
+        }),
+      );
+    }
+    this.#maintain();
+    this.#checkJoined();
+  }
+
+  /** Starts the workers that are missing (all `processes`, or only while work waits). */
+  #maintain(): void {
+    if (this.state === 'TERMINATE' || this.broken !== null || this.#restart !== null) return;
+    const { processes, idleTimeout, maxTasksPerChild } = this.options;
+    const waiting = this.dispatcher.queue.size > 0 || this.feeding();
+    const wanted = this.state === 'RUN' && idleTimeout === null ? processes : waiting ? processes : 0;
+    let live = 0;
+    for (const w of this.dispatcher.workers) {
+      const spent = maxTasksPerChild !== null && w.assigned >= maxTasksPerChild;
+      if (!w.retire && !w.killed && !spent) live++;
+    }
+    if (live >= wanted) return;
+    if (this.#failures > 0) {
+      // back off after startup failures: 50 ms, 100 ms, ... (at most 1 s)
+      this.#restart = setTimeout(() => {
+        this.#restart = null;
+        this.#startMissing(wanted);
+      }, Math.min(1000, 25 * 2 ** this.#failures));
+      this.#restart.unref();
+      return;
+    }
+    this.#startMissing(wanted);
+  }
+
+  #startMissing(wanted: number): void {
+    if (this.state === 'TERMINATE' || this.broken !== null) return;
+    const { maxTasksPerChild } = this.options;
+    let live = 0;
+    for (const w of this.dispatcher.workers) {
+      const spent = maxTasksPerChild !== null && w.assigned >= maxTasksPerChild;
+      if (!w.retire && !w.killed && !spent) live++;
+    }
+    const n = this.#failures > 0 ? Math.min(1, wanted - live) : wanted - live;
+    for (let i = 0; i < n; i++) {
+      try {
+        this.#startWorker();
+      } catch (error) {
+        this.#breakPool(error);
+        return;
+      }
+    }
+  }
+
+  /** The pool cannot run tasks: fail them all, stop every worker, refuse new work. */
+  #breakPool(error: unknown): void {
+    if (this.broken !== null || this.state === 'TERMINATE') return;
+    this.broken = error;
+    this.dispatcher.failAll(() => error);
+    for (const worker of this.dispatcher.workers) this.#stopProcess(worker);
+    this.#onBroken?.(error);
+    this.#checkJoined();
+  }
+
+  #onBroken: ((error: unknown) => void) | null = null;
+  onBroken(listener: (error: unknown) => void): void {
+    this.#onBroken = listener;
+  }
+
+  // ---- DispatcherHost ----
+
+  needWorkers(): void {
+    this.#maintain();
+  }
+
+  ready(worker: WorkerHandle): void {
+    if (worker.state !== 'starting') return;
+    worker.state = 'ready';
+    this.#failures = 0;
+    if (this.state !== 'RUN' && this.dispatcher.queue.size === 0 && !this.feeding()) this.idle(worker);
+    else this.dispatcher.schedule();
+  }
+
+  retire(worker: WorkerHandle): void {
+    if (worker.state === 'gone' || worker.state === 'retiring') return;
+    worker.state = 'retiring';
+    worker.retire = true;
+    worker.stop();
+    worker.flush(() => {});
+    this.#maintain();
+  }
+
+  kill(worker: WorkerHandle): void {
+    if (worker.killed || worker.state === 'gone') return;
+    this.#stopProcess(worker, true);
+    this.#maintain();
+  }
+
+  idle(worker: WorkerHandle): void {
+    if (this.state === 'CLOSE') {
+      this.finishIfDone();
+      return;
+    }
+    const ms = this.options.idleTimeout;
+    if (ms === null || worker.idleTimer !== null) return;
+    worker.idleTimer = setTimeout(() => {
+      worker.idleTimer = null;
+      if (worker.inflight.size === 0 && worker.state === 'ready') this.retire(worker);
+    }, ms);
+    worker.idleTimer.unref();
+  }
+
+  // ---- lifecycle ----
+
+  /** After close(): once no work is left, tell every worker to stop. */
+  finishIfDone(): void {
+    if (this.state !== 'CLOSE' || this.dispatcher.active > 0 || this.feeding()) return;
+    for (const worker of this.dispatcher.workers) {
+      if (worker.state === 'ready' && worker.inflight.size === 0) this.retire(worker);
+      else if (worker.state === 'starting') this.#stopProcess(worker);
+    }
+    this.#checkJoined();
+  }
+
+  close(): void {
+    if (this.state !== 'RUN') return;
+    this.state = 'CLOSE';
+    this.finishIfDone();
+  }
+
+  /** Stops every worker now; resolves when they have all exited. */
+  async terminate(error: () => unknown): Promise<void> {
+    if (this.state !== 'TERMINATE') {
+      this.state = 'TERMINATE';
+      if (this.#restart !== null) clearTimeout(this.#restart);
+      this.dispatcher.failAll(error);
+      for (const worker of this.dispatcher.workers) this.#stopProcess(worker);
+    }
+    await this.joined();
+  }
+
+  #stopProcess(worker: WorkerHandle, kill = false): void {
+    worker.killed = true;
+    try {
+      if (kill) worker.process.kill();
+      else worker.process.terminate();
+    } catch {
+      // never started
+    }
+    const sentinel = (worker.process as { sentinel?: unknown }).sentinel;
+    if (sentinel === undefined) {
+      // A Process-like object we cannot watch: it is gone when its join() says so.
+      void Promise.resolve(worker.process.join()).finally(() => {
+        worker.exited = true;
+        worker.channelClosed = true;
+        this.#gone(worker);
+      });
+    } else if (!kill) {
+      // terminate() is a request: kill what has not exited 3 s later
+      setTimeout(() => {
+        if (!worker.exited) {
+          try {
+            worker.process.kill();
+          } catch {
+            // gone meanwhile
+          }
+        }
+      }, 3000).unref();
+    }
+  }
+
+  /** Resolves when the pool is closed or terminated and every worker has exited. */
+  joined(): Promise<void> {
+    if (this.#isJoined()) {
+      this.#cleanup();
+      return Promise.resolve();
+    }
+    const keepAlive = setInterval(() => {}, 2 ** 30);
+    return new Promise<void>((resolve) => this.#joiners.push(resolve)).finally(() => clearInterval(keepAlive));
+  }
+
+  #isJoined(): boolean {
+    return (this.state !== 'RUN' || this.broken !== null) && this.dispatcher.workers.length === 0 && (this.broken !== null || this.dispatcher.active === 0);
+  }
+
+  #checkJoined(): void {
+    if (!this.#isJoined()) return;
+    this.#cleanup();
+    for (const resolve of this.#joiners.splice(0)) resolve();
+  }
+
+  #cleanup(): void {
+    this.#server?.close();
+    if (this.state !== 'RUN' || this.broken !== null) this.dispatcher.dispose();
+  }
+}

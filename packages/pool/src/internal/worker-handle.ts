@@ -1,0 +1,148 @@
+/**
+ * The owner's record of one worker: its process, channel, the tasks it holds (in the order sent,
+ * which is the order it runs them), and an outbox of ops coalesced into one batch per flush.
+ */
+import { encode, type Sidecar } from '@mp/serialize/spi';
+import type { FnEntry } from './fn-table.js';
+import type { OwnerChannel } from './owner-channel.js';
+import { KIND_APPLY, OP_ABORT, OP_DROP_FN, OP_FN, OP_STOP, OP_TASK, SLOT_RUNNING } from './protocol.js';
+import type { Task } from './task.js';
+
+/** What the pool needs of a worker process (a real Process, or a test double with the same shape). */
+export interface ProcessLike {
+  readonly name: string;
+  readonly pid: number | null;
+  readonly exitCode: number | null;
+  start(): unknown;
+  isAlive(): boolean;
+  terminate(): void;
+  kill(): void;
+  join(timeout?: number | null): unknown;
+}
+
+export type WorkerState = 'starting' | 'ready' | 'retiring' | 'gone';
+
+export class WorkerHandle {
+  readonly id: number;
+  readonly process: ProcessLike;
+  readonly slot: Int32Array | null;
+  readonly #shared: boolean;
+  channel: OwnerChannel | null = null;
+  state: WorkerState = 'starting';
+  /** Tasks sent and not answered, by wseq, in the order sent. */
+  readonly inflight = new Map<number, Task>();
+  /** spawn: the task whose start frame came last and that has not answered. */
+  running: Task | null = null;
+  readonly fnSent = new Set<number>();
+  nextWseq = 1;
+  /** Tasks ever assigned (for maxTasksPerChild). */
+  assigned = 0;
+  exited = false;
+  channelClosed = false;
+  /** The worker asked to retire (heap limit), or was told to stop. */
+  retire = false;
+  /** Being killed by the pool (an aborted task overran its grace period, or terminate()). */
+  killed = false;
+  initError: unknown = undefined;
+  idleTimer: NodeJS.Timeout | null = null;
+  /** Set while an answer batch waits for a module to load: later events queue behind it. */
+  lagging: Promise<void> | null = null;
+  #ops: unknown[] = [];
+  /** The tasks of the OP_TASK ops in #ops, in order. */
+  #opTasks: Task[] = [];
+
+  constructor(id: number, process: ProcessLike, slot: Int32Array | null, shared: boolean) {
+    this.id = id;
+    this.process = process;
+    this.slot = slot;
+    this.#shared = shared;
+  }
+
+  get name(): string {
+    return this.process.name;
+  }
+
+  /** Puts `task` in the outbox (with its function, the first time this worker needs it). */
+  assign(task: Task): void {
+    const fn = task.fn;
+    if (!this.fnSent.has(fn.id)) {
+      this.fnSent.add(fn.id);
+      this.#ops.push(OP_FN, fn.id, fn.bytes, fn.sidecar);
+    }
+    const wseq = this.nextWseq++;
+    task.wseq = wseq;
+    task.worker = this;
+    this.inflight.set(wseq, task);
+    this.assigned++;
+    this.#ops.push(OP_TASK, wseq, task.job.kind, fn.id, task.payload, task.flags);
+    this.#opTasks.push(task);
+  }
+
+  abort(task: Task): void {
+    this.#ops.push(OP_ABORT, task.wseq);
+  }
+
+  drop(fn: FnEntry): void {
+    if (this.fnSent.delete(fn.id)) this.#ops.push(OP_DROP_FN, fn.id);
+  }
+
+  stop(): void {
+    this.#ops.push(OP_STOP);
+  }
+
+  /** The task that was running when the worker died, if the worker says so (thread slot). */
+  slotTask(): Task | null {
+    if (this.slot === null) return this.running;
+    const running = Atomics.load(this.slot, SLOT_RUNNING);
+    if (running === 0) return null;
+    const task = this.inflight.get(running >>> 0);
+    if (task !== undefined) return task;
+    for (const t of this.inflight.values()) if ((t.wseq | 0) === running) return t;
+    return null;
+  }
+
+  /**
+   * Sends the outbox as one batch. Tasks whose payload cannot be serialized are taken out and
+   * passed to `unsendable` (the others are sent).
+   */
+  flush(unsendable: (task: Task, error: unknown) => void): void {
+    if (this.#ops.length === 0 || this.channel === null) return;
+    const ops = this.#ops;
+    const tasks = this.#opTasks;
+    this.#ops = [];
+    this.#opTasks = [];
+    let encoded: { bytes: Uint8Array; sidecar: Sidecar };
+    try {
+      encoded = encode(ops, { root: 'tasks', sidecar: this.#shared });
+    } catch {
+      encoded = encode(this.#sendable(ops, tasks, unsendable), { root: 'tasks', sidecar: this.#shared });
+    }
+    const first = tasks.length > 0 ? tasks[0]!.wseq : 0;
+    this.channel.send(encoded.bytes, encoded.sidecar, first, tasks.length === 0 ? 0 : this.nextWseq - first);
+  }
+
+  /** `ops` without the tasks that cannot be encoded (found one by one: the slow path). */
+  #sendable(ops: unknown[], tasks: Task[], unsendable: (task: Task, error: unknown) => void): unknown[] {
+    const kept: unknown[] = [];
+    let t = 0;
+    for (let i = 0; i < ops.length; ) {
+      const op = ops[i];
+      const width = op === OP_FN ? 4 : op === OP_TASK ? 6 : op === OP_STOP ? 1 : 2;
+      if (op === OP_TASK) {
+        const task = tasks[t++]!;
+        try {
+          encode(task.payload, { root: task.job.kind === KIND_APPLY ? 'args' : 'items', sidecar: this.#shared });
+        } catch (error) {
+          this.inflight.delete(task.wseq);
+          task.worker = null;
+          unsendable(task, error);
+          i += width;
+          continue;
+        }
+      }
+      for (let k = 0; k < width; k++) kept.push(ops[i + k]);
+      i += width;
+    }
+    return kept;
+  }
+}
