@@ -1,4 +1,5 @@
-import { ValueError } from '@mp/context';
+import { getLogger, ValueError } from '@mp/context';
+import { dumps, loads } from '@mp/serialize';
 import {
   callerSignal,
   callerToken,
@@ -17,7 +18,8 @@ import { call, callSync, defineBrokerOps, reprId } from './internal/remote.js';
 
 interface BarrierMeta {
   readonly parties: number;
-  readonly action: (() => unknown) | null;
+  /** The action, serialized (meta must be plain data: the broker decodes it before importing us). */
+  readonly action: Uint8Array | null;
   readonly timeout: number | null;
 }
 
@@ -54,6 +56,8 @@ let handleOf!: (b: Barrier) => Handle<BarrierMeta>;
 export class Barrier {
   readonly #h: Handle<BarrierMeta>;
   readonly #w: Int32Array | null;
+  /** The action, revived on first use (undefined: not yet). */
+  #action: (() => unknown) | null | undefined;
 
   static {
     handleOf = (b) => b.#h;
@@ -77,9 +81,15 @@ export class Barrier {
         throw new TypeError(`Barrier(parties, action, timeout): timeout must be a number of milliseconds, not ${String(timeout)}`);
       }
     }
-    const h = attaching ?? createHandle(KIND, { parties, action: action ?? null, timeout: timeout ?? null });
+    const h = attaching ?? createHandle(KIND, { parties, action: action ? dumps(action) : null, timeout: timeout ?? null });
     this.#h = h;
     this.#w = h.local ? new Int32Array(h.sab) : null;
+    this.#action = attaching === null ? (action ?? null) : undefined;
+  }
+
+  #actionFn(): (() => unknown) | null {
+    if (this.#action === undefined) this.#action = this.#h.meta.action === null ? null : loads<() => unknown>(this.#h.meta.action);
+    return this.#action;
   }
 
   /** The number of parties required to trip the barrier. */
@@ -118,16 +128,17 @@ export class Barrier {
    * ```
    */
   async wait(timeout?: number | null): Promise<number> {
-    const { parties, action } = this.#h.meta;
+    const parties = this.#h.meta.parties;
+    const hasAction = this.#h.meta.action !== null;
     const w = this.#w;
     const t = this.#timeout(timeout);
     if (w === null) {
       const h = this.#h as RemoteHandle<BarrierMeta>;
-      const r = (await call(h, 'arrive', [t, action !== null])) as number;
+      const r = (await call(h, 'arrive', [t, hasAction])) as number;
       if (r >= 0) return r;
       let failure: { error: unknown } | null = null;
       try {
-        await action!();
+        await this.#actionFn()!();
       } catch (error) {
         failure = { error };
       }
@@ -136,11 +147,11 @@ export class Barrier {
       return index;
     }
     const token = callerToken();
-    const r = await runAsync(arrive(w, parties, token, t, action !== null));
+    const r = await runAsync(arrive(w, parties, token, t, hasAction));
     if (r >= 0) return r;
     let failure: { error: unknown } | null = null;
     try {
-      await action!();
+      await this.#actionFn()!();
     } catch (error) {
       failure = { error };
     }
@@ -158,16 +169,18 @@ export class Barrier {
    * ```
    */
   waitSync(timeout?: number | null): number {
-    const { parties, action } = this.#h.meta;
+    const parties = this.#h.meta.parties;
+    const hasAction = this.#h.meta.action !== null;
     const w = this.#w;
     const t = this.#timeout(timeout);
     const h = this.#h as RemoteHandle<BarrierMeta>;
     const token = callerToken();
-    const r = w === null ? (callSync(h, 'arrive', [t, action !== null]) as number) : runSync(arrive(w, parties, token, t, action !== null));
+    const r = w === null ? (callSync(h, 'arrive', [t, hasAction]) as number) : runSync(arrive(w, parties, token, t, hasAction));
     if (r >= 0) return r;
     let failure: { error: unknown } | null = null;
     try {
-      action!();
+      const result = this.#actionFn()!();
+      if (isThenable(result)) result.then(undefined, (error: unknown) => getLogger().error('Barrier action (not awaited by waitSync) failed: %s', String(error)));
     } catch (error) {
       failure = { error };
     }
@@ -241,6 +254,10 @@ export class Barrier {
       },
     });
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 registerSharedClass(Barrier, KIND, (b) => handleOf(b), (h) => withAttaching(h, () => new Barrier(1)));

@@ -10,6 +10,7 @@ import {
   takeAttaching,
   withAttaching,
 } from '@mp/context/spi';
+import { dumps, loads } from '@mp/serialize';
 import { type CondLock, condEnter, condNotify, condWait, condWaiters } from './internal/condition-core.js';
 import { runAsync, runSync } from './internal/drive.js';
 import { CONDITION_WORDS } from './internal/layout.js';
@@ -19,7 +20,11 @@ import type { Lock } from './lock.js';
 import { RLock } from './rlock.js';
 
 interface ConditionMeta {
-  readonly lock: Lock | RLock;
+  /**
+   * The lock, serialized. Meta must be plain data: the broker decodes it when the object is
+   * registered, before it has imported this package (it could not revive a Lock there).
+   */
+  readonly lock: Uint8Array;
 }
 
 const KIND: SharedKind<ConditionMeta> = { kind: 'sync.Condition', module: import.meta.url, byteLength: () => CONDITION_WORDS * 4 };
@@ -76,10 +81,12 @@ export class Condition {
     if (attaching === null && lock !== undefined && lock !== null && !(lock instanceof LockBase)) {
       throw new TypeError('Condition(lock): lock must be a Lock or an RLock of multiprocess');
     }
-    const h = attaching ?? createHandle(KIND, { lock: lock ?? new RLock() });
+    let own: Lock | RLock | null = null;
+    if (attaching === null) own = lock ?? new RLock();
+    const h = attaching ?? createHandle(KIND, { lock: dumps(own) });
     this.#h = h;
     this.#w = h.local ? new Int32Array(h.sab) : null;
-    this.#lock = h.meta.lock;
+    this.#lock = own ?? loads<Lock | RLock>(h.meta.lock);
     const internals = lockInternals(this.#lock);
     this.#cl = internals.words === null ? null : { w: internals.words, reentrant: internals.reentrant };
   }
