@@ -280,16 +280,20 @@ export class Connection implements Waitable {
     } catch (error) {
       return Promise.reject(error);
     }
-    const decodeFrame = (frame: Uint8Array): T => decodeMessage(frame, this.#inbox.sidecarOf(frame)) as T;
+    // No closures here: this is the hot path (and the build names every named closure it makes).
     const frame = this.#challengeCheck ? undefined : this.#takeNow();
     if (frame !== undefined) {
       try {
-        return Promise.resolve(decodeFrame(frame));
+        return Promise.resolve(this.#decode(frame) as T);
       } catch (error) {
         return Promise.reject(error);
       }
     }
-    return this.#nextFrame().then(decodeFrame);
+    return this.#nextFrame().then((f) => this.#decode(f) as T);
+  }
+
+  #decode(frame: Uint8Array): unknown {
+    return decodeMessage(frame, this.#inbox.sidecarOf(frame));
   }
 
   /**

@@ -16,15 +16,18 @@ import { FRAME_HEADER, MAX_FRAME } from './frame.js';
 import { asciiFrameLength, tryWriteAscii } from './message-codec.js';
 
 /** A batch is sent once it holds this many bytes. */
-export const MAX_BATCH = 64 * 1024;
+export const MAX_BATCH = 16 * 1024;
 /** Payloads above this size are sent on their own. */
 export const DIRECT_LIMIT = 16 * 1024;
 const MIN_BATCH = 512;
 
 /** Where batches go. The writer never touches a chunk again after handing it over. */
 export interface FrameSink {
-  /** Whole frames, in a buffer whose ArrayBuffer belongs to the sink from now on. */
-  writeChunk(chunk: Uint8Array): void;
+  /**
+   * Whole frames. Returns true when the sink is done with the memory already (written to the OS
+   * synchronously): the writer then reuses the buffer; otherwise the buffer is the sink's.
+   */
+  writeChunk(chunk: Uint8Array): boolean;
   /** One message on its own (no header). `owned`: the bytes are not the caller's, keep or transfer them. */
   writeLarge(payload: Uint8Array, owned: boolean): void;
 }
@@ -48,6 +51,8 @@ function pendingWriters(): Set<FrameWriter> {
 export class FrameWriter {
   readonly #sink: FrameSink;
   #buf: Buffer | null = null;
+  /** A buffer the sink gave back (written synchronously), reused for the next batch. */
+  #spare: Buffer | null = null;
   #used = 0;
   #scheduled = false;
   /** Size of the last batch sent, to size the next one. */
@@ -108,7 +113,7 @@ export class FrameWriter {
     this.#buf = null;
     this.#used = 0;
     pendingWriters().delete(this);
-    this.#sink.writeChunk(chunk);
+    if (this.#sink.writeChunk(chunk)) this.#spare = buf;
   }
 
   /** Room for `need` bytes at the end of the batch; returns where they start. */
@@ -122,7 +127,9 @@ export class FrameWriter {
     }
     if (buf === null) {
       const size = Math.max(need, Math.min(MAX_BATCH, Math.max(MIN_BATCH, this.#lastBatch * 2)));
-      this.#buf = Buffer.allocUnsafeSlow(size);
+      const spare = this.#spare;
+      this.#spare = null;
+      this.#buf = spare !== null && spare.byteLength >= size ? spare : Buffer.allocUnsafeSlow(size);
       this.#used = 0;
       if (!this.#scheduled) {
         this.#scheduled = true;

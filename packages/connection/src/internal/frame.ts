@@ -54,6 +54,23 @@ export class FrameDecoder {
   /** Adds a chunk; returns the frames it completed, in order. */
   push(chunk: Buffer): Buffer[] {
     const frames: Buffer[] = [];
+    if (this.#buffered === 0 && this.#need < 0) {
+      // The common case: nothing pending, so frames are cut from the chunk by offset (no
+      // remainder views); only the unfinished tail is kept.
+      const end = chunk.byteLength;
+      let pos = 0;
+      while (end - pos >= FRAME_HEADER) {
+        const length = chunk.readUInt32BE(pos);
+        if (length > this.maxFrame) {
+          throw new FrameError(`received a frame of ${length} bytes, above the limit of ${this.maxFrame} bytes; closing the connection`);
+        }
+        if (end - pos - FRAME_HEADER < length) break;
+        frames.push(chunk.subarray(pos + FRAME_HEADER, pos + FRAME_HEADER + length));
+        pos += FRAME_HEADER + length;
+      }
+      if (pos === end) return frames;
+      chunk = pos === 0 ? chunk : chunk.subarray(pos);
+    }
     if (chunk.byteLength > 0) {
       this.#chunks.push(chunk);
       this.#buffered += chunk.byteLength;

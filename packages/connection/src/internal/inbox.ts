@@ -114,6 +114,7 @@ export class Inbox {
   }
 
   #notify(): void {
+    if (this.#listeners.size === 0) return;
     for (const listener of [...this.#listeners]) listener();
   }
 

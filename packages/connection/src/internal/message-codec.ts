@@ -101,7 +101,8 @@ function readOneByteString(frame: Uint8Array): string | undefined {
     scale *= 0x80;
   }
   if (pos + length !== frame.length) return undefined;
-  return Buffer.from(frame.buffer, frame.byteOffset + pos, length).toString('latin1');
+  const buf = Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
+  return buf.toString('latin1', pos, pos + length);
 }
 
 /**

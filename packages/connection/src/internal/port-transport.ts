@@ -7,6 +7,7 @@
  * The port is unref'd except while someone waits on it: an open pipe end never keeps a process
  * alive (as a file descriptor does not in Python).
  */
+import { Buffer } from 'node:buffer';
 import { MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import type { ReduceContext, Sidecar } from '@mp/serialize/spi';
 import { OSError } from '../errors.js';
@@ -29,7 +30,10 @@ export class PortTransport implements Transport {
     this.#port = port;
     this.#events = events;
     this.#writer = new FrameWriter({
-      writeChunk: (chunk) => port.postMessage(chunk, [chunk.buffer as ArrayBuffer]),
+      writeChunk: (chunk) => {
+        port.postMessage(chunk, [chunk.buffer as ArrayBuffer]);
+        return false;
+      },
       writeLarge: (payload, owned) => {
         const own = owned && payload.buffer instanceof ArrayBuffer ? payload : new Uint8Array(payload); // a copy (Buffer#slice would be a view)
         port.postMessage({ m: own } satisfies LargeMessage, [own.buffer as ArrayBuffer]);
@@ -45,14 +49,15 @@ export class PortTransport implements Transport {
   #onMessage(data: unknown): void {
     if (this.#gone) return;
     if (data instanceof Uint8Array) {
-      // A batch: [u32 BE length][payload]...
-      const end = data.byteLength;
+      // A batch: [u32 BE length][payload]... (frames as Buffers: their text decodes in place)
+      const batch = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      const end = batch.byteLength;
       let pos = 0;
       while (pos + 4 <= end) {
-        const length = data[pos]! * 0x100_0000 + ((data[pos + 1]! << 16) | (data[pos + 2]! << 8) | data[pos + 3]!);
+        const length = batch.readUInt32BE(pos);
         pos += 4;
         if (pos + length > end) break;
-        this.#events.frame(data.subarray(pos, pos + length));
+        this.#events.frame(batch.subarray(pos, pos + length));
         pos += length;
       }
     } else if (typeof data === 'object' && data !== null && (data as LargeMessage).m instanceof Uint8Array) {

@@ -19,12 +19,19 @@ import { OSError } from '../errors.js';
 import { FrameDecoder, FrameError, frameHeader, MAX_FRAME } from './frame.js';
 import { FrameWriter } from './frame-writer.js';
 import { trackWrites, type WriteTracker } from './pending-writes.js';
+import { writeDirect } from './direct-write.js';
 import type { Transport, TransportData, TransportEvents } from './transport.js';
 
 /** Node's handle of a socket (internal), used only to stop reading before a hand-over. */
 interface StreamHandle {
   reading?: boolean;
   readStop?: () => number;
+}
+
+/** The file descriptor under a socket (Node's handle keeps it on Unix), or -1. */
+function fdOf(socket: Socket): number {
+  const fd = (socket as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
+  return typeof fd === 'number' && fd >= 0 ? fd : -1;
 }
 
 function stopReading(socket: Socket): void {
@@ -44,6 +51,8 @@ export class SocketTransport implements Transport {
   readonly #decoder: FrameDecoder;
   readonly #writer: FrameWriter;
   readonly #writes: WriteTracker;
+  /** The output's file descriptor for direct writes, or -1. */
+  readonly #fd: number;
   #reading = false;
   #gone = false;
   #sendError: Error | null = null;
@@ -55,11 +64,12 @@ export class SocketTransport implements Transport {
     this.#events = events;
     this.#decoder = new FrameDecoder(maxFrame);
     this.#writes = trackWrites();
+    this.#fd = output === null ? -1 : fdOf(output);
     this.#writer = new FrameWriter({
-      writeChunk: (chunk) => this.#write(chunk),
+      writeChunk: (chunk) => this.#write(chunk, true),
       writeLarge: (payload, owned) => {
-        this.#write(frameHeader(payload.byteLength));
-        this.#write(owned ? payload : Buffer.from(payload));
+        this.#write(frameHeader(payload.byteLength), true);
+        this.#write(payload, owned);
       },
     });
     if (input !== null) {
@@ -92,14 +102,33 @@ export class SocketTransport implements Transport {
     return this.#input === this.#output ? this.#input : null;
   }
 
-  #write(chunk: Uint8Array): void {
+  /**
+   * Writes `chunk`; true when it is done with the memory (written synchronously, or dropped).
+   * `owned`: the memory is ours to keep until written; else what must wait is copied first.
+   */
+  #write(chunk: Uint8Array, owned: boolean): boolean {
     const output = this.#output;
-    if (output === null || this.#sendError !== null) return;
+    if (output === null || this.#sendError !== null) return true;
+    if (this.#fd >= 0 && output.writableLength === 0 && !output.destroyed) {
+      // Nothing queued in Node: write to the OS now, as uv_try_write would, waiting briefly
+      // for room when the pipe is full (see direct-write.ts).
+      let written: number;
+      try {
+        written = writeDirect(this.#fd, chunk);
+      } catch (error) {
+        this.#broken(error as Error);
+        return true;
+      }
+      if (written === chunk.byteLength) return true;
+      chunk = chunk.subarray(written);
+    }
+    if (!owned) chunk = Buffer.from(chunk);
     this.#writes.started();
     output.write(chunk, (error) => {
       if (error) this.#broken(error);
       this.#writes.finished();
     });
+    return false;
   }
 
   #receive(chunk: Buffer): void {
