@@ -102,9 +102,13 @@ export function createContext({ quick, cachePath, durationMs, repeat }) {
     throughput(fn, o = {}) {
       return throughput(fn, { durationMs: o.durationMs ?? duration, repeat: o.repeat ?? reps });
     },
-    /** @param {(n: number) => unknown} runN @param {{ durationMs?: number, repeat?: number, start?: number }} [o] */
+    /**
+     * @param {(n: number) => unknown} runN
+     * @param {{ durationMs?: number, repeat?: number, start?: number, warmupMs?: number }} [o]
+     */
     rate(runN, o = {}) {
-      return rate(/** @type {any} */ (runN), { durationMs: o.durationMs ?? duration, repeat: o.repeat ?? reps, start: o.start ?? 1 });
+      const d = o.durationMs ?? duration;
+      return rate(/** @type {any} */ (runN), { durationMs: d, repeat: o.repeat ?? reps, start: o.start ?? 1, ...(o.warmupMs === undefined ? {} : { warmupMs: o.warmupMs }) });
     },
     /** @param {() => unknown} fn @param {{ repeat?: number, warmup?: number }} [o] */
     time(fn, o = {}) {

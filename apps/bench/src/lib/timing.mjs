@@ -18,9 +18,9 @@ export function median(xs) {
  * of `durationMs` (calibration), runs on until half a duration has passed (warm-up), is scaled
  * to take about `durationMs`, then measured `repeat` times; the median rate is returned.
  * @param {(n: number) => (number | void | Promise<number | void>)} runN
- * @param {{ durationMs: number, repeat: number, start?: number }} opts
+ * @param {{ durationMs: number, repeat: number, start?: number, warmupMs?: number }} opts
  */
-export async function rate(runN, { durationMs, repeat, start = 1 }) {
+export async function rate(runN, { durationMs, repeat, start = 1, warmupMs = Math.max(durationMs / 2, 300) }) {
   const timed = async (n) => {
     const t0 = now();
     const r = await runN(n);
@@ -38,7 +38,7 @@ export async function rate(runN, { durationMs, repeat, start = 1 }) {
   }
   // Warm-up: the first few hundred ms of a process are slow (JIT tiers, heap growth: a first
   // v8.serialize of 1 MiB runs 20× slower than the tenth), so keep going for half a duration (300 ms at least).
-  while (spent < Math.max(durationMs / 2, 300)) {
+  while (spent < warmupMs) {
     e = await timed(n);
     spent += e;
   }

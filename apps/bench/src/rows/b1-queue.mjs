@@ -33,7 +33,7 @@ function consume(ctx, c, q, defer) {
     const elapsed = ctx.now() - t0;
     await p.join();
     return elapsed;
-  }, { start: 256 });
+  }, { start: 256, warmupMs: ctx.duration / 4 });
 }
 
 /** @param {import('../lib/context.mjs').Ctx} ctx */

@@ -1,6 +1,6 @@
 // B10: scaling. Pool.map of a CPU-bound task (a loop of ITERS iterations, ~15 ms warm in V8)
 // over TASKS = 4 × cores items, chunksize 1, with 1..N workers; speed-up(w) = time(1) / time(w),
-// the two pools timed alternately (the load of this shared machine drifts). Goal: speed-up
+// the two pools timed alternately (3 rounds, 2 with --quick; the load of this shared machine drifts). Goal: speed-up
 // ≥ 0.9 × w (ratio to linear ≥ 0.9). For information: Python's speed-up on the same shape (a
 // 2M-iteration loop, as its loop is ~50× slower) and piscina's on the same task file.
 import { peers } from '../lib/peers.mjs';
@@ -29,7 +29,7 @@ async function speedup(ctx, kind, w, input, defer) {
   await kind.map(many, input.slice(0, 2 * w));
   const t1 = [];
   const tw = [];
-  for (let i = 0; i < Math.max(3, ctx.repeat); i++) {
+  for (let i = 0; i < (ctx.quick ? 2 : Math.max(3, ctx.repeat)); i++) {
     let t0 = ctx.now();
     await kind.map(one, input);
     t1.push(ctx.now() - t0);

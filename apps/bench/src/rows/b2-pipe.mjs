@@ -43,7 +43,7 @@ async function run(ctx) {
             theirs.close();
           } catch {}
         }
-      }, { start: 256 });
+      }, { start: 256, warmupMs: ctx.duration / 4 });
     }, { what: `Pipe ${method}` });
   const thread = await ours('thread');
   const spawn = await ours('spawn');

@@ -39,7 +39,7 @@ async function run(ctx) {
         cond.release();
         await p.join();
         return elapsed;
-      }, { start: 64 });
+      }, { start: 64, warmupMs: ctx.duration / 4 });
       return iterations === null ? null : 2 * iterations;
     }, { what: `Condition ${method}` });
   const thread = await ours('thread');

@@ -1,7 +1,7 @@
 // B6: Pool. map(x => x * 2) over 100k ints with default chunking, and 10k separate applyAsync
 // awaited together; next to Python's Pool.map / apply_async and the Node pool peers
 // (piscina, tinypool, workerpool) doing the same task from a worker file.
-// --quick: 20k ints and 2k tasks.
+// --quick: 20k ints and 2k tasks (5k for the peers' map).
 import { peers, peerTasksPerSec } from '../lib/peers.mjs';
 
 /** @param {import('../lib/context.mjs').Ctx} ctx */
@@ -22,8 +22,9 @@ async function run(ctx) {
   }
   for (const key of ['piscina', 'tinypool', 'workerpoolThread']) {
     const peer = peers[key];
-    // one timed run: 100k separate tasks take seconds for a peer
-    map[key] = await ctx.anchor(`${peer.name} map ${MAP_N}`, (defer) => peerTasksPerSec(ctx, peer, MAP_N, defer, { repeat: 1 }));
+    // one timed run: 100k separate tasks take seconds for a peer (--quick: 5k)
+    const n = ctx.quick ? 5_000 : MAP_N;
+    map[key] = await ctx.anchor(`${peer.name} map ${n}`, (defer) => peerTasksPerSec(ctx, peer, n, defer, { repeat: 1 }));
   }
 
   /**
