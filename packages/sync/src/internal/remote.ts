@@ -13,6 +13,10 @@
  *   round trip: an acquire+release pair costs one round trip);
  * - every Promise method starts with a `callSync` (its non-blocking attempt), or, after a `send`,
  *   a `callSync('mp:ping')`, so that what this isolate sent before is applied before it waits.
+ * - The broker runs the requests of one channel in order only for objects it has attached
+ *   already (attaching is asynchronous: it may import a module). So the first operation of this
+ *   isolate on an object is never a `send`: it is a `callSync`, after which the object is known
+ *   attached.
  */
 import { currentProcess, getLogger } from '@mp/context';
 import type { Handle, RemoteHandle } from '@mp/context/spi';
@@ -21,30 +25,41 @@ import { ACQUIRED, type AcquireCode, NOT_ACQUIRED, TAKEN_OVER } from './lock-cor
 interface RemoteState {
   /** A `send` happened since the last `callSync` of this isolate. */
   unflushed: boolean;
+  /** Objects the broker is known to have attached (a call on them returned). */
+  readonly attached: Set<string>;
   /** Locks this isolate holds, by object id (for fire-and-forget releases). */
   readonly held: Map<string, number>;
 }
 
 const KEY = Symbol.for('@mp/sync.remote');
-const state: RemoteState = ((globalThis as Record<symbol, unknown>)[KEY] ??= { unflushed: false, held: new Map() }) as RemoteState;
+const state: RemoteState = ((globalThis as Record<symbol, unknown>)[KEY] ??= { unflushed: false, attached: new Set(), held: new Map() }) as RemoteState;
 
 export function callSync(h: RemoteHandle<unknown>, op: string, args: unknown[]): unknown {
   try {
-    return h.callSync(`mp:${op}`, args);
+    const result = h.callSync(`mp:${op}`, args);
+    state.attached.add(h.id);
+    return result;
   } finally {
     state.unflushed = false;
   }
 }
 
+/** Fire and forget (a round trip the first time, see above). */
 export function send(h: RemoteHandle<unknown>, op: string, args: unknown[]): void {
+  if (!state.attached.has(h.id)) {
+    callSync(h, op, args);
+    return;
+  }
   h.send(`mp:${op}`, args);
   state.unflushed = true;
 }
 
 /** An async operation, applied after everything this isolate sent before. */
-export function call(h: RemoteHandle<unknown>, op: string, args: unknown[]): Promise<unknown> {
+export async function call(h: RemoteHandle<unknown>, op: string, args: unknown[]): Promise<unknown> {
   if (state.unflushed) callSync(h, 'ping', []);
-  return h.call(`mp:${op}`, args);
+  const result = await h.call(`mp:${op}`, args);
+  state.attached.add(h.id);
+  return result;
 }
 
 export function heldHere(h: RemoteHandle<unknown>): number {
