@@ -44,6 +44,9 @@ const brokerOperations: Record<string, (this: object, ...args: never[]) => unkno
   'queue:accept'(this: object, frames: Uint8Array, count: number): void {
     local(this).broker.accept(frames, count);
   },
+  'queue:acceptBig'(this: object, item: Uint8Array): void {
+    local(this).broker.acceptBig(item);
+  },
   async 'queue:putBounded'(this: object, bytes: Uint8Array, timeoutMs: number | null): Promise<void> {
     const core = local(this);
     const seg = core.seg;

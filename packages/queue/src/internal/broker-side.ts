@@ -18,8 +18,8 @@ const DRAIN_SLICE_MS = 1000;
 export class BrokerSide {
   readonly #seg: Segment;
   readonly #joinable: boolean;
-  /** Items waiting for the ring, oldest first. */
-  readonly #chunks: FrameBuffer[] = [];
+  /** Items waiting for the ring, oldest first: runs of frames, or one big item. */
+  readonly #chunks: Array<FrameBuffer | Uint8Array> = [];
   #draining = false;
 
   constructor(seg: Segment, joinable: boolean) {
@@ -36,9 +36,12 @@ export class BrokerSide {
       seg.unlock(WLOCK);
       if (written) return;
     }
-    const chunk = new FrameBuffer();
-    chunk.push(item);
-    this.#hold(chunk);
+    if (frameBytes(item.length) > seg.maxInline) this.#hold(item);
+    else {
+      const chunk = new FrameBuffer();
+      chunk.push(item);
+      this.#hold(chunk);
+    }
   }
 
   /** A batch of frames put by a remote producer (not counted yet). */
@@ -61,8 +64,14 @@ export class BrokerSide {
     void this.#drain();
   }
 
-  #hold(chunk: FrameBuffer): void {
-    this.#seg.addOverflow(chunk.count);
+  /** A root thread's item too big for one frame (counted by its sender). */
+  acceptBig(item: Uint8Array): void {
+    this.#chunks.push(item);
+    void this.#drain();
+  }
+
+  #hold(chunk: FrameBuffer | Uint8Array): void {
+    this.#seg.addOverflow(chunk instanceof FrameBuffer ? chunk.count : 1);
     this.#chunks.push(chunk);
     void this.#drain();
   }
@@ -74,7 +83,7 @@ export class BrokerSide {
     try {
       while (this.#chunks.length > 0) {
         const chunk = this.#chunks[0]!;
-        if (chunk.count === 0) {
+        if (chunk instanceof FrameBuffer && chunk.count === 0) {
           this.#chunks.shift();
           continue;
         }
@@ -83,10 +92,11 @@ export class BrokerSide {
           await idleOn(seg, locked, locked.slice);
           continue;
         }
-        if (frameBytes(chunk.firstLength()) > seg.maxInline) {
-          await this.#writeBig(chunk.first());
+        if (!(chunk instanceof FrameBuffer) || frameBytes(chunk.firstLength()) > seg.maxInline) {
+          await this.#writeBig(chunk instanceof FrameBuffer ? chunk.first() : chunk);
           seg.unlock(WLOCK);
-          chunk.consume(1);
+          if (chunk instanceof FrameBuffer) chunk.consume(1);
+          else this.#chunks.shift();
           seg.subOverflow(1);
           continue;
         }

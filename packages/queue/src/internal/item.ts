@@ -12,6 +12,10 @@ const FALSE = 0x03;
 const TRUE = 0x04;
 const NULL = 0x05;
 const UNDEFINED = 0x06;
+/** A plain Uint8Array, raw (the general codec copies big binary items several times). */
+const BYTES = 0x07;
+/** A Buffer, raw. */
+const BUFFER = 0x08;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -35,14 +39,27 @@ export function encodeItem(item: unknown): Uint8Array {
       return Uint8Array.of(item ? TRUE : FALSE);
     case 'undefined':
       return Uint8Array.of(UNDEFINED);
-    default:
+    default: {
       if (item === null) return Uint8Array.of(NULL);
+      const binary = item instanceof Uint8Array ? (Buffer.isBuffer(item) ? BUFFER : item.constructor === Uint8Array ? BYTES : 0) : 0;
+      if (binary !== 0) {
+        const bytes = item as Uint8Array;
+        const out = new Uint8Array(1 + bytes.length);
+        out[0] = binary;
+        out.set(bytes, 1);
+        return out;
+      }
       return encode(item, { root: 'item' }).bytes;
+    }
   }
 }
 
 function decodeTagged(bytes: Uint8Array): { value: unknown } | null {
   switch (bytes[0]) {
+    case BYTES:
+      return { value: bytes.slice(1) };
+    case BUFFER:
+      return { value: Buffer.from(bytes.subarray(1)) };
     case STRING:
       return { value: decoder.decode(bytes.subarray(1)) };
     case NUMBER:
@@ -69,6 +86,10 @@ export const NOT_TAGGED: unique symbol = Symbol('not tagged');
  */
 export function decodeInPlace(ring: Buffer, at: number, length: number): unknown {
   switch (ring[at]) {
+    case BYTES:
+      return new Uint8Array(ring.subarray(at + 1, at + length));
+    case BUFFER:
+      return Buffer.from(ring.subarray(at + 1, at + length));
     case STRING:
       return ring.toString('utf8', at + 1, at + length);
     case NUMBER:

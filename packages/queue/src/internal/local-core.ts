@@ -67,7 +67,7 @@ export class LocalCore implements Core {
           if (written) return;
         }
         this.#pending.pushString(item, byteLength);
-        this.#buffered(false);
+        this.#buffered();
         return;
       }
     }
@@ -111,13 +111,19 @@ export class LocalCore implements Core {
       seg.unlock(WLOCK);
       if (written) return;
     }
+    if (big) {
+      // Too big for one frame: the broker writes it in fragments. Its own message: no extra copy.
+      this.#handover();
+      this.#toBroker('queue:acceptBig', [bytes], 1);
+      return;
+    }
     this.#pending.push(bytes);
-    this.#buffered(big);
+    this.#buffered();
   }
 
   /** After buffering: hand the buffer over, or write what fits and let the feeder do the rest. */
-  #buffered(big: boolean): void {
-    if (big || this.#pending.byteLength > HANDOVER_BYTES) {
+  #buffered(): void {
+    if (this.#pending.byteLength > HANDOVER_BYTES) {
       this.#handover();
       return;
     }
@@ -180,9 +186,14 @@ export class LocalCore implements Core {
     if (count === 0) return;
     const frames = this.#pending.take();
     this.#markBuffered(false);
+    this.#toBroker('queue:accept', [frames, count], count);
+  }
+
+  /** Sends items to the broker, counted in OVERFLOW first (so no producer writes past them). */
+  #toBroker(method: string, args: unknown[], count: number): void {
     this.seg.addOverflow(count);
     try {
-      sendToBroker(this.handle, 'queue:accept', [frames, count]);
+      sendToBroker(this.handle, method, args);
     } catch (error) {
       this.seg.subOverflow(count);
       throw error;
@@ -196,6 +207,7 @@ export class LocalCore implements Core {
 
   exitFlush(): void {
     if (this.#cancelled) {
+      this.seg.uncount(this.#pending.count, this.#joinable);
       this.#pending.clear();
       this.#markBuffered(false);
       return;

@@ -142,6 +142,12 @@ export class Segment {
     if (joinable) Atomics.add(this.i32, UNFINISHED, 1);
   }
 
+  /** Forgets `n` counted items that will never be written (dropped after cancelJoinThread). */
+  uncount(n: number, joinable: boolean): void {
+    Atomics.sub(this.i32, ITEMS_ADDED, n);
+    if (joinable && Atomics.sub(this.i32, UNFINISHED, n) === n && Atomics.load(this.i32, JOIN_WAITERS) > 0) Atomics.notify(this.i32, UNFINISHED);
+  }
+
   /** A bounded put counts its task once its slot is reserved. */
   addUnfinished(): void {
     Atomics.add(this.i32, UNFINISHED, 1);
