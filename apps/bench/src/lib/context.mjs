@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runPython } from './python.mjs';
-import { median, now, rate, throughput, time, withTimeout } from './timing.mjs';
+import { interleave, median, now, rate, throughput, time, withTimeout } from './timing.mjs';
 
 const MP_PACKAGES = ['@mp/serialize', '@mp/connection', '@mp/context', '@mp/sync', '@mp/shared', '@mp/queue', '@mp/pool', '@mp/manager'];
 
@@ -109,6 +109,27 @@ export function createContext({ quick, cachePath, durationMs, repeat }) {
     rate(runN, o = {}) {
       const d = o.durationMs ?? duration;
       return rate(/** @type {any} */ (runN), { durationMs: d, repeat: o.repeat ?? reps, start: o.start ?? 1, ...(o.warmupMs === undefined ? {} : { warmupMs: o.warmupMs }) });
+    },
+    /**
+     * Runs a measurement with a timeout and cleanups (see `guarded`): `{ value, note }`, value null
+     * on error or timeout. For measurements that are neither one anchor nor one "ours" figure.
+     * @param {string} what
+     * @param {(defer: Defer) => unknown} fn
+     * @param {{ timeoutMs?: number }} [o]
+     */
+    async guard(what, fn, o = {}) {
+      const r = await guarded(what, fn, o.timeoutMs ?? timeoutMs);
+      ctx.note(r.note);
+      return r;
+    },
+    /**
+     * Synchronous ops timed alternately (see timing.mjs `interleave`); rounds = max(3, repeat).
+     * @template {string} K
+     * @param {Record<K, () => unknown>} fns
+     * @param {{ durationMs?: number, rounds?: number }} [o]
+     */
+    interleave(fns, o = {}) {
+      return interleave(fns, { durationMs: o.durationMs ?? duration, rounds: o.rounds ?? Math.max(3, reps) });
     },
     /** @param {() => unknown} fn @param {{ repeat?: number, warmup?: number }} [o] */
     time(fn, o = {}) {

@@ -97,3 +97,43 @@ export function withTimeout(promise, ms, what) {
   });
   return Promise.race([promise, t]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * Ops per second of several synchronous operations timed **alternately**: each is calibrated and
+ * warmed up as in `rate`, then the rounds run A, B, C, A, B, C, …, each op for about
+ * `durationMs`; each keeps the median of its rounds. On a shared machine whose load drifts, this
+ * keeps the ratio between them honest where back-to-back measurements would not.
+ * @template {string} K
+ * @param {Record<K, () => unknown>} fns
+ * @param {{ durationMs: number, rounds: number }} opts
+ * @returns {Record<K, number | null>}
+ */
+export function interleave(fns, { durationMs, rounds }) {
+  const timeN = (fn, n) => {
+    const t0 = now();
+    for (let i = 0; i < n; i++) fn();
+    return Math.max(now() - t0, 1e-3);
+  };
+  const keys = /** @type {K[]} */ (Object.keys(fns));
+  /** @type {Record<string, number>} */
+  const ns = {};
+  for (const k of keys) {
+    let n = 1;
+    let e;
+    let spent = 0;
+    for (;;) {
+      e = timeN(fns[k], n);
+      spent += e;
+      if (e >= durationMs / 10) break;
+      n *= e > durationMs / 40 ? 2 : 8;
+    }
+    while (spent < Math.max(durationMs / 2, 300)) spent += e = timeN(fns[k], n);
+    ns[k] = Math.max(1, Math.round((n * durationMs) / e));
+  }
+  /** @type {Record<string, number[]>} */
+  const rates = Object.fromEntries(keys.map((k) => [k, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const k of keys) rates[k].push((ns[k] / timeN(fns[k], ns[k])) * 1000);
+  }
+  return /** @type {Record<K, number | null>} */ (Object.fromEntries(keys.map((k) => [k, median(rates[k])])));
+}
