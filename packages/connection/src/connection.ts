@@ -192,7 +192,7 @@ export class Connection implements Waitable {
   /** A message if one has arrived (pulled in synchronously where the transport can). */
   #takeNow(): Uint8Array | undefined {
     const frame = this.#inbox.take();
-    if (frame !== undefined) return frame;
+    if (frame !== undefined || this.#inbox.atEnd) return frame;
     this.#transport.pull();
     return this.#inbox.take();
   }

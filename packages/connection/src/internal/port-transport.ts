@@ -14,6 +14,9 @@ import { OSError } from '../errors.js';
 import { FrameWriter } from './frame-writer.js';
 import type { Transport, TransportData, TransportEvents } from './transport.js';
 
+/** Posted by close() just before the port closes. */
+const EOF_MARKER = null;
+
 interface LargeMessage {
   m: Uint8Array;
   s?: Sidecar;
@@ -25,30 +28,46 @@ export class PortTransport implements Transport {
   readonly #events: TransportEvents;
   readonly #writer: FrameWriter;
   #gone = false;
+  #peerClosed = false;
 
   constructor(port: MessagePort, events: TransportEvents) {
     this.#port = port;
     this.#events = events;
     this.#writer = new FrameWriter({
       writeChunk: (chunk) => {
+        if (this.#peerClosed) return true; // dropped: the next send() says why
         port.postMessage(chunk, [chunk.buffer as ArrayBuffer]);
         return false;
       },
       writeLarge: (payload, owned) => {
+        if (this.#peerClosed) return;
         const own = owned && payload.buffer instanceof ArrayBuffer ? payload : new Uint8Array(payload); // a copy (Buffer#slice would be a view)
         port.postMessage({ m: own } satisfies LargeMessage, [own.buffer as ArrayBuffer]);
       },
     });
     port.on('message', (data: unknown) => this.#onMessage(data));
     port.on('close', () => {
-      if (!this.#gone) events.end(null);
+      // After this, receiveMessageOnPort() on the port crashes Node 20 (a null dereference):
+      // never pull from a closed port.
+      const wasGone = this.#gone;
+      this.#gone = true;
+      if (!wasGone) this.#peerEnded();
     });
     port.unref();
   }
 
+  /** The other end closed (its EOF marker, or the port's close when its thread died). */
+  #peerEnded(): void {
+    if (this.#peerClosed) return;
+    this.#peerClosed = true;
+    this.#events.end(null);
+  }
+
   #onMessage(data: unknown): void {
-    if (this.#gone) return;
-    if (data instanceof Uint8Array) {
+    if (this.#gone || this.#peerClosed) return;
+    if (data === EOF_MARKER) {
+      this.#peerEnded();
+    } else if (data instanceof Uint8Array) {
       // A batch: [u32 BE length][payload]... (frames as Buffers: their text decodes in place)
       const batch = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
       const end = batch.byteLength;
@@ -88,11 +107,12 @@ export class PortTransport implements Transport {
   }
 
   sendError(): Error | null {
-    return null;
+    if (!this.#peerClosed) return null;
+    return new OSError('cannot send: the other end of the pipe is closed (its process exited or closed it)', { code: 'EPIPE' });
   }
 
   pull(): void {
-    if (this.#gone) return;
+    if (this.#gone || this.#peerClosed) return;
     const received = receiveMessageOnPort(this.#port);
     if (received !== undefined) this.#onMessage(received.message);
   }
@@ -111,6 +131,9 @@ export class PortTransport implements Transport {
     if (this.#gone) return;
     this.#writer.flush();
     this.#gone = true;
+    // In-band end of stream: the other end sees it in order, and can pull it synchronously
+    // (a port's 'close' event only arrives a few event-loop turns later).
+    if (!this.#peerClosed) this.#port.postMessage(EOF_MARKER);
     this.#port.close();
   }
 

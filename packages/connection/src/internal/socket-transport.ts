@@ -154,7 +154,9 @@ export class SocketTransport implements Transport {
         cause = cut as Error;
       }
     }
-    if (this.#input === this.#output) this.#broken(cause);
+    // Our pipes and sockets close both directions together: the end of input means the peer
+    // is gone (a one-way socket pair only learns it from EPIPE).
+    if (this.#output !== null) this.#broken(cause);
     this.#events.end(cause);
   }
 
