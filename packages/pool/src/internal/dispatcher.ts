@@ -33,6 +33,8 @@ export interface DispatcherHost {
   kill(worker: WorkerHandle): void;
   /** The worker holds nothing and nothing is queued. */
   idle(worker: WorkerHandle): void;
+  /** No task is pending any more. */
+  drained(): void;
 }
 
 /** Exit code -N → the name of signal N (Python's convention for exit codes). */
@@ -138,7 +140,12 @@ export class Dispatcher {
     if (task.settled) return;
     task.settled = true;
     task.payload = null;
-    if (--this.#active === 0) this.#keepAlive.unref();
+    if (--this.#active === 0) {
+      this.#keepAlive.unref();
+      queueMicrotask(() => {
+        if (this.#active === 0) this.#host.drained();
+      });
+    }
     if (silent) return;
     if (ok) task.job.done(task, value);
     else task.job.failed(task, value);

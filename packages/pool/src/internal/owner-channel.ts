@@ -94,18 +94,25 @@ export function readFrames(framed: FramedSocket, onFrame: (type: number, frame: 
 export class SocketChannel implements OwnerChannel {
   readonly #framed: FramedSocket;
 
-  constructor(framed: FramedSocket, events: ChannelEvents) {
+  constructor(framed: FramedSocket) {
     this.#framed = framed;
     framed.maxFrame = MAX_FRAME;
+    framed.socket.unref();
+  }
+
+  /**
+   * Starts delivering events. Frames may already be buffered (a worker's READY can arrive with
+   * its hello), so this is called once the channel is in place: the handlers may send at once.
+   */
+  listen(events: ChannelEvents): void {
     readFrames(
-      framed,
+      this.#framed,
       (type, frame) => {
         if (type === FRAME_BATCH) events.batch(frame.subarray(1), undefined);
         else if (type === FRAME_START) events.start(frame.readUInt32BE(1));
       },
       () => events.close(),
     );
-    framed.socket.unref();
   }
 
   send(bytes: Uint8Array, _sidecar: Sidecar | null, first: number, count: number): void {

@@ -108,8 +108,13 @@ export class Supervisor implements DispatcherHost {
       worker.channel = new PortChannel(channel.port1, this.#events(worker));
     } else {
       server!.expect(id, (framed) => {
-        if (worker.state === 'gone' || worker.killed) framed.close();
-        else worker.channel = new SocketChannel(framed, this.#events(worker));
+        if (worker.state === 'gone' || worker.killed) {
+          framed.close();
+          return;
+        }
+        const socket = new SocketChannel(framed);
+        worker.channel = socket;
+        socket.listen(this.#events(worker));
       });
     }
     this.dispatcher.workers.push(worker);
@@ -324,6 +329,10 @@ export class Supervisor implements DispatcherHost {
     this.#maintain();
   }
 
+  drained(): void {
+    this.finishIfDone();
+  }
+
   idle(worker: WorkerHandle): void {
     if (this.state === 'CLOSE') {
       this.finishIfDone();
@@ -343,9 +352,9 @@ export class Supervisor implements DispatcherHost {
   /** After close(): once no work is left, tell every worker to stop. */
   finishIfDone(): void {
     if (this.state !== 'CLOSE' || this.dispatcher.active > 0 || this.feeding()) return;
+    // Workers still starting run their initializer first (Python's do too), then stop when ready.
     for (const worker of this.dispatcher.workers) {
       if (worker.state === 'ready' && worker.inflight.size === 0) this.retire(worker);
-      else if (worker.state === 'starting') this.#stopProcess(worker);
     }
     this.#checkJoined();
   }
