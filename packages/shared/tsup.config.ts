@@ -5,7 +5,8 @@ export default defineConfig({
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
-  clean: true,
+  // Build in place (no wipe): other packages' tests load this dist while it rebuilds. prepack cleans.
+  clean: false,
   target: 'node20',
   // Class and function names as written (Process.name is 'Process', not '_Process').
   keepNames: true,

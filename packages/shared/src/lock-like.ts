@@ -1,0 +1,19 @@
+/**
+ * What can synchronize a {@link Value} or {@link SharedArray}: any lock-like of `@mp/sync`
+ * (`Lock`, `RLock`, `Semaphore`, `BoundedSemaphore`, `Condition`), as Python accepts any object
+ * with `acquire`/`release`. By default each value gets its own `RLock`.
+ *
+ * @example
+ * ```ts
+ * import { Lock } from 'multiprocess';
+ * const lock: LockLike = new Lock();
+ * const v = new Value('i', 0, { lock });
+ * v.getLock() === lock; // true
+ * ```
+ */
+export interface LockLike {
+  acquire(blocking?: boolean, timeout?: number | null): Promise<boolean>;
+  acquireSync(blocking?: boolean, timeout?: number | null): boolean;
+  release(): void;
+  withLock<T>(fn: () => T | PromiseLike<T>): Promise<Awaited<T>>;
+}
