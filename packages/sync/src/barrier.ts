@@ -142,7 +142,8 @@ export class Barrier {
       } catch (error) {
         failure = { error };
       }
-      const index = (await h.call('mp:actionDone', [-r - 1, failure === null])) as number;
+      // Ordered after what the action sent (e.g. a release): `call` flushes first.
+      const index = (await call(h, 'actionDone', [-r - 1, failure === null])) as number;
       if (failure) throw failure.error;
       return index;
     }

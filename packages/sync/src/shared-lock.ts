@@ -279,16 +279,17 @@ export class SharedLock {
   }
 
   /**
-   * `<SharedLock(shared=2, exclusive=None)>`, `<SharedLock(shared=0, exclusive=MainProcess)>`.
+   * Shared holds, the exclusive holder (as Lock's repr names it) and the exclusive requests
+   * waiting: `<SharedLock(shared=2, exclusive=None, waiting=1)>`.
    *
    * @example
    * ```ts
-   * String(new SharedLock()); // '<SharedLock(shared=0, exclusive=None)>'
+   * String(new SharedLock()); // '<SharedLock(shared=0, exclusive=None, waiting=0)>'
    * ```
    */
   toString(): string {
-    const [shared, who] = this.#describe();
-    return `<SharedLock(shared=${shared}, exclusive=${whoName(who)})>`;
+    const [shared, who, waiting] = this.#describe();
+    return `<SharedLock(shared=${shared}, exclusive=${whoName(who)}, waiting=${waiting})>`;
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {

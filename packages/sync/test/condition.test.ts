@@ -31,8 +31,7 @@ const fSync = (cond: Condition, sleeping: Semaphore, woken: Semaphore, timeout: 
 };
 
 async function startSleepers(method: Method, n: number, cond: Condition, sleeping: Semaphore, woken: Semaphore, timeout: number | null) {
-  const children = [];
-  for (let i = 0; i < n; i++) children.push(await start(method, i % 2 === 0 ? f : fSync, [cond, sleeping, woken, timeout]));
+  const children = await Promise.all(Array.from({ length: n }, (_, i) => start(method, i % 2 === 0 ? f : fSync, [cond, sleeping, woken, timeout])));
   for (let i = 0; i < n; i++) expect(await sleeping.acquire(true, 20_000)).toBe(true);
   return children;
 }

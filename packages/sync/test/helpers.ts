@@ -13,6 +13,11 @@ export async function start(method: Method, target: (...args: never[]) => unknow
   return p;
 }
 
+/** Starts `n` children running `target(...args)`, all at once. */
+export function startMany(method: Method, n: number, target: (...args: never[]) => unknown, args: unknown[] = []): Promise<Process[]> {
+  return Promise.all(Array.from({ length: n }, () => start(method, target, args)));
+}
+
 /** Runs `target(...args)` in a child to completion; returns its exit code. */
 export async function run(method: Method, target: (...args: never[]) => unknown, args: unknown[] = [], timeoutMs = 30_000): Promise<number | null> {
   const p = await start(method, target, args);

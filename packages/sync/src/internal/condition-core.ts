@@ -15,10 +15,12 @@
  *   notify(n) wakes exactly min(n, waiters) live waiters.
  * - A woken waiter keeps its slot NOTIFIED until it has reacquired the lock, then frees it.
  * - Dead waiters: notify skips (and frees) WAITING slots of dead tokens. A waiter that dies after
- *   being notified but before returning from wait() leaves a NOTIFIED slot with a dead token:
- *   the next notify(), or any waiter at its next SLICE_MS check, moves it to CANCELLED (CAS:
- *   exactly once) and passes the notification on to the oldest live waiter. So a notification is
- *   consumed only by a waiter that returns from wait() alive.
+ *   being notified but before returning from wait() leaves a NOTIFIED slot with a dead token
+ *   (the broker leaves it so too when it stops waiting for a remote caller that died). The next
+ *   notify(), or any waiter at its next SLICE_MS check, moves it to CANCELLED (CAS: exactly
+ *   once) and passes the notification on to the oldest live waiter — or, if none waits yet, puts
+ *   it back for a later one. So a notification is consumed only by a waiter that returns from
+ *   wait() alive.
  * - Whoever moves a slot to CANCELLED frees it (FREE); the waiter itself frees NOTIFIED slots.
  */
 import { type Deadline, isTokenAlive } from '@mp/context/spi';
@@ -118,11 +120,15 @@ export function* condWait(w: Int32Array, lock: CondLock, token: number, slot: nu
         Atomics.compareExchange(w, s + CS_STATE, SLOT_NOTIFIED, SLOT_FREE);
         Atomics.compareExchange(w, s + CS_STATE, SLOT_CANCELLED, SLOT_FREE);
       }
-    } else if (Atomics.compareExchange(w, s + CS_STATE, SLOT_NOTIFIED, SLOT_CANCELLED) === SLOT_NOTIFIED) {
-      // Aborted (our caller died) after being notified: pass the notification on.
-      Atomics.store(w, s + CS_STATE, SLOT_FREE);
-      deliver(w, 1);
+    } else if (isTokenAlive(token)) {
+      // Aborted after being notified, though our caller lives: pass the notification on now.
+      if (Atomics.compareExchange(w, s + CS_STATE, SLOT_NOTIFIED, SLOT_CANCELLED) === SLOT_NOTIFIED) {
+        Atomics.store(w, s + CS_STATE, SLOT_FREE);
+        deliver(w, 1);
+      }
     }
+    // Otherwise our caller died after being notified: the NOTIFIED slot of a dead token stays, and
+    // passOnDead() hands the notification to a live waiter (now or when one comes).
   }
 }
 
@@ -179,8 +185,8 @@ function passOnDead(w: Int32Array): void {
     if (state !== SLOT_NOTIFIED && state !== SLOT_WAITING) continue;
     if (isTokenAlive(Atomics.load(w, s + CS_TOKEN))) continue;
     if (Atomics.compareExchange(w, s + CS_STATE, state, SLOT_CANCELLED) !== state) continue;
-    Atomics.store(w, s + CS_STATE, SLOT_FREE);
-    if (state === SLOT_NOTIFIED) deliver(w, 1);
+    // A notification with no live waiter to take it is put back (the slot is ours while CANCELLED).
+    Atomics.store(w, s + CS_STATE, state === SLOT_NOTIFIED && deliver(w, 1) === 0 ? SLOT_NOTIFIED : SLOT_FREE);
   }
 }
 
