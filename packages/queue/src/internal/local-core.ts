@@ -18,7 +18,8 @@ import { setBuffered } from './exit.js';
 import { FrameBuffer } from './frames.js';
 import { decodeItem, decodeItemAsync, encodeItem } from './item.js';
 import { frameBytes, OVERFLOW, OVERFLOW_WAITERS, WLOCK } from './layout.js';
-import { DECODED, ReadOp, Segment, type Wait } from './segment.js';
+import { DECODED, ReadOp, readStep, releaseRead } from './reader.js';
+import { Segment, type Wait } from './segment.js';
 import { awaitOn, blockOn, idleOn } from './waiting.js';
 
 /** Buffered bytes past which a producer hands its buffer to the broker. */
@@ -226,7 +227,7 @@ export class LocalCore implements Core {
     const op = new ReadOp(true);
     try {
       for (let first = true; ; first = false) {
-        const r = seg.readStep(op);
+        const r = readStep(seg, op);
         if (r === DECODED) return op.value;
         if (r instanceof Uint8Array) return decodeItem(r);
         if (!op.holding && (!block || deadline.expired())) throw new Empty();
@@ -234,13 +235,13 @@ export class LocalCore implements Core {
         blockOn(seg, r, op.holding ? forever : deadline);
       }
     } finally {
-      seg.releaseRead(op);
+      releaseRead(seg, op);
     }
   }
 
   async get(block: boolean, deadline: Deadline): Promise<unknown> {
     const op = new ReadOp(true);
-    const r = this.seg.readStep(op);
+    const r = readStep(this.seg, op);
     if (r === DECODED) return op.value;
     if (r instanceof Uint8Array) return decodeItemAsync(r);
     const bytes = await this.#getSlow(op, r, block, deadline);
@@ -258,7 +259,7 @@ export class LocalCore implements Core {
   async #getSlow(op: ReadOp, first: Wait | null, block: boolean, deadline: Deadline, signal?: AbortSignal): Promise<Uint8Array | null> {
     const seg = this.seg;
     try {
-      for (let r = first ?? seg.readStep(op); ; r = seg.readStep(op)) {
+      for (let r = first ?? readStep(seg, op); ; r = readStep(seg, op)) {
         if (r === DECODED) return null;
         if (r instanceof Uint8Array) return r;
         if (!op.holding && (!block || deadline.expired())) throw new Empty();
@@ -266,7 +267,7 @@ export class LocalCore implements Core {
         if (signal?.aborted && !op.holding) throw signal.reason;
       }
     } finally {
-      seg.releaseRead(op);
+      releaseRead(seg, op);
     }
   }
 

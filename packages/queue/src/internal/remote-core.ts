@@ -32,13 +32,26 @@ export class RemoteCore implements Core {
   #cancelled = false;
   /** Async bounded puts run one after another (their order is the put order). */
   #chain: Promise<unknown> = Promise.resolve();
+  #attached = false;
 
   constructor(handle: RemoteHandle<QueueMeta>) {
     this.handle = handle;
     this.#simple = handle.meta.simple;
   }
 
+  /**
+   * The broker runs a request at once only for objects it has attached; the first request for an
+   * object waits for the attachment, so a later request for another object could overtake it.
+   * One round trip on first use keeps this object's operations in order with everything else.
+   */
+  #attach(): void {
+    if (this.#attached) return;
+    this.handle.callSync('queue:qsize', []);
+    this.#attached = true;
+  }
+
   putNow(item: unknown): void {
+    this.#attach();
     if (this.#simple) {
       this.handle.send('queue:put', [encodeItem(item)]);
       return;
@@ -80,6 +93,7 @@ export class RemoteCore implements Core {
   }
 
   putBounded(bytes: Uint8Array, block: boolean, deadline: Deadline): Promise<void> {
+    this.#attach();
     this.flush();
     const run = this.#chain.then(() => this.handle.call('queue:putBounded', [bytes, remaining(block, deadline)]));
     this.#chain = run.catch(() => undefined);
@@ -87,11 +101,13 @@ export class RemoteCore implements Core {
   }
 
   putBoundedSync(bytes: Uint8Array, block: boolean, deadline: Deadline): void {
+    this.#attach();
     this.flush();
     this.handle.callSync('queue:putBounded', [bytes, remaining(block, deadline)]);
   }
 
   async get(block: boolean, deadline: Deadline): Promise<unknown> {
+    this.#attach();
     this.flush();
     const timeout = remaining(block, deadline);
     // A get that must not wait goes on the sync channel, after this object's puts.
@@ -100,6 +116,7 @@ export class RemoteCore implements Core {
   }
 
   getSync(block: boolean, deadline: Deadline): unknown {
+    this.#attach();
     this.flush();
     return decodeItem(this.handle.callSync('queue:get', [remaining(block, deadline)]) as Uint8Array);
   }
@@ -110,6 +127,7 @@ export class RemoteCore implements Core {
   }
 
   taskDone(): void {
+    this.#attach();
     this.flush();
     this.handle.callSync('queue:taskDone', []);
   }
@@ -122,6 +140,7 @@ export class RemoteCore implements Core {
   }
 
   joinSync(): void {
+    this.#attach();
     this.flush();
     this.handle.callSync('queue:join', []);
   }

@@ -5,10 +5,11 @@
  *
  * Nothing here waits: an operation that cannot proceed returns a {@link Wait} (which word to wait
  * on, the value seen, which waiter counter to bump), and the caller waits synchronously or
- * asynchronously (waiting.ts). The same algorithm thus serves `getSync` and `get`.
+ * asynchronously (waiting.ts). The same algorithm thus serves `getSync` and `get`. Reading is in
+ * reader.ts.
  */
 import { isTokenAlive, runtime } from '@mp/context/spi';
-import { decodeInPlace, encodeStringInto, NOT_TAGGED } from './item.js';
+import { encodeStringInto } from './item.js';
 import {
   CONT,
   DATA_WAITERS,
@@ -42,27 +43,8 @@ export interface Wait {
   readonly slice: number;
 }
 
-/** The state of one get across calls of {@link Segment.readStep} (big items span several frames). */
-export class ReadOp {
-  /** Decode primitives straight from the ring (root consumers); the broker wants bytes. */
-  readonly inPlace: boolean;
-  /** The item, when readStep returned DECODED. */
-  value: unknown = undefined;
-  out: Uint8Array | null = null;
-  filled = 0;
-  skipping = false;
-  holding = false;
-
-  constructor(inPlace: boolean) {
-    this.inPlace = inPlace;
-  }
-}
-
-/** readStep's result when the item was decoded in place (it is in `op.value`). */
-export const DECODED: unique symbol = Symbol('decoded');
-
 const LOCK_SLICE_MS = 100;
-const FOREVER_SLICE_MS = 1000;
+export const FOREVER_SLICE_MS = 1000;
 const LOCK_SPIN = 100;
 
 export class Segment {
@@ -289,105 +271,5 @@ export class Segment {
   #publish(wp: number): void {
     Atomics.store(this.i32, WRITE_POS, wp);
     if (Atomics.load(this.i32, DATA_WAITERS) > 0) Atomics.notify(this.i32, WRITE_POS);
-  }
-
-  // ---- reading -------------------------------------------------------------------------------
-
-  /** True when the ring has a frame to read (without taking the lock). */
-  hasData(): boolean {
-    return Atomics.load(this.i32, WRITE_POS) !== Atomics.load(this.i32, READ_POS);
-  }
-
-  /**
-   * Takes the next item out of the ring: its bytes, or what to wait for. Holds RLOCK across the
-   * fragments of a big item (`op.holding`); call again with the same `op` after the wait.
-   */
-  readStep(op: ReadOp): Uint8Array | Wait | typeof DECODED {
-    const i32 = this.i32;
-    if (!op.holding) {
-      const wp = Atomics.load(i32, WRITE_POS);
-      if (wp === Atomics.load(i32, READ_POS)) return { index: WRITE_POS, value: wp, waiters: DATA_WAITERS, slice: FOREVER_SLICE_MS };
-      const locked = this.lock(RLOCK);
-      if (locked !== true) return locked;
-      op.holding = true;
-    }
-    for (;;) {
-      const rp = Atomics.load(i32, READ_POS);
-      const wp = Atomics.load(i32, WRITE_POS);
-      if (rp === wp) {
-        if (op.out === null && !op.skipping) this.releaseRead(op);
-        return { index: WRITE_POS, value: wp, waiters: DATA_WAITERS, slice: FOREVER_SLICE_MS };
-      }
-      const off = rp & this.mask;
-      const header = i32[(HEADER_BYTES + off) >> 2]! >>> 0;
-      const length = header & LEN_MASK;
-      const more = (header & MORE) !== 0;
-      const data = (off + 4) & this.mask;
-      if (op.out === null && !op.skipping) {
-        if ((header & CONT) !== 0) op.skipping = true; // the rest of a dead reader's item
-        else if (!more && op.inPlace && data + length <= this.capacity) {
-          const value = decodeInPlace(this.buffer, data, length);
-          if (value !== NOT_TAGGED) {
-            this.#commitRead((rp + frameBytes(length)) | 0, (Atomics.load(i32, ITEMS_READ) + 1) | 0, wp, true);
-            this.releaseRead(op);
-            op.value = value;
-            return DECODED;
-          }
-          op.out = new Uint8Array(length);
-          this.#copyOut(op.out, 0, data, length);
-          op.filled = length;
-        } else if (more) {
-          op.out = new Uint8Array(i32[(HEADER_BYTES + data) >> 2]!);
-          this.#copyOut(op.out, 0, (data + 4) & this.mask, length - 4);
-          op.filled = length - 4;
-        } else {
-          op.out = new Uint8Array(length);
-          this.#copyOut(op.out, 0, data, length);
-          op.filled = length;
-        }
-      } else if (!op.skipping) {
-        this.#copyOut(op.out!, op.filled, data, length);
-        op.filled += length;
-      }
-      const items = more ? Atomics.load(i32, ITEMS_READ) : (Atomics.load(i32, ITEMS_READ) + 1) | 0;
-      this.#commitRead((rp + frameBytes(length)) | 0, items, wp, !more);
-      if (more) continue;
-      const out = op.skipping ? null : op.out;
-      op.out = null;
-      op.skipping = false;
-      op.filled = 0;
-      if (out !== null) {
-        this.releaseRead(op);
-        return out;
-      }
-    }
-  }
-
-  /** Gives RLOCK back (also when a get is abandoned mid-item: the next reader skips the rest). */
-  releaseRead(op: ReadOp): void {
-    if (!op.holding) return;
-    op.holding = false;
-    this.unlock(RLOCK);
-  }
-
-  #copyOut(out: Uint8Array, at: number, from: number, length: number): void {
-    const first = this.capacity - from;
-    if (length <= first) out.set(this.ring.subarray(from, from + length), at);
-    else {
-      out.set(this.ring.subarray(from, this.capacity), at);
-      out.set(this.ring.subarray(0, length - first), at + first);
-    }
-  }
-
-  #commitRead(rp: number, items: number, wp: number, itemDone: boolean): void {
-    const i32 = this.i32;
-    Atomics.store(i32, JR_POS, rp);
-    Atomics.store(i32, JR_ITEMS, items);
-    Atomics.store(i32, JR_VALID, 1);
-    Atomics.store(i32, READ_POS, rp);
-    Atomics.store(i32, ITEMS_READ, items);
-    Atomics.store(i32, JR_VALID, 0);
-    if (Atomics.load(i32, SPACE_WAITERS) > 0 && this.capacity - ((wp - rp) | 0) >= this.lowWater) Atomics.notify(i32, READ_POS);
-    if (itemDone && Atomics.load(i32, SIZE_WAITERS) > 0) Atomics.notify(i32, ITEMS_READ);
   }
 }
