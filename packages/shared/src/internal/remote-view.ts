@@ -106,6 +106,15 @@ const BUFFER_NAMES = new Set(Object.getOwnPropertyNames(Buffer.prototype));
 /** Extra accessors of getObj() views: `.value` of a Value's object, `.value`/`.raw` of a 'c' array's. */
 export type Extras = 'value' | 'bytes' | null;
 
+/** Where each stand-in points, so that it can be sent on (to a grandchild) as the view it stands for. */
+export interface RemoteViewInfo {
+  readonly cells: Cells;
+  readonly start: number;
+  readonly length: number;
+  readonly own: boolean;
+}
+export const remoteViews = new WeakMap<object, RemoteViewInfo>();
+
 /** The stand-in for a typed array of `length` elements from element `start` of `c`. */
 export function remoteView(c: Cells, start: number, length: number, extras: Extras): unknown {
   const target = new RemoteTypedArray(c, start, length);
@@ -163,5 +172,6 @@ export function remoteView(c: Cells, start: number, length: number, extras: Extr
       return Reflect.has(t, key);
     },
   });
+  remoteViews.set(proxy, { cells: c, start, length, own: extras !== null || (start === 0 && length === c.length) });
   return proxy;
 }

@@ -14,7 +14,7 @@ import { SharedMemoryUnavailableError } from '../errors.js';
 import { type AnyTypedArray, type Code, canonical, codeOfView } from './codes.js';
 import { RAW_VALUE, VALUE } from './kinds.js';
 import { cellsOf, views } from './registry.js';
-import { type Extras, remoteView } from './remote-view.js';
+import { type Extras, remoteView, remoteViews } from './remote-view.js';
 
 interface ViewData {
   /** The public object whose segment this is. */
@@ -27,13 +27,22 @@ interface ViewData {
 }
 
 function isOurView(v: unknown): boolean {
-  return ArrayBuffer.isView(v) && !(v instanceof DataView) && views.owners.has(v.buffer as SharedArrayBuffer);
+  if (ArrayBuffer.isView(v)) return !(v instanceof DataView) && views.owners.has(v.buffer as SharedArrayBuffer);
+  return typeof v === 'object' && v !== null && remoteViews.has(v);
+}
+
+/** A stand-in (in a spawned process) sent on: the same description as the view it stands for. */
+function reduceStandIn(proxy: object): ViewData {
+  const info = remoteViews.get(proxy)!;
+  const c = info.cells;
+  return { a: c.owner!, t: c.info.code, b: info.start * c.info.bytes, n: info.length, o: info.own ? 1 : 0 };
 }
 
 registerReducer<AnyTypedArray | object>(
   'mp:shared.view',
   isOurView,
   (value) => {
+    if (!ArrayBuffer.isView(value)) return reduceStandIn(value);
     const view = value as AnyTypedArray;
     const owner = views.owners.get(view.buffer as SharedArrayBuffer)!;
     const code = codeOfView(view);
