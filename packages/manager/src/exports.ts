@@ -1,0 +1,15 @@
+export { BaseManager, type BaseManagerOptions, type RegisterOptions } from './base-manager.js';
+export { RemoteError } from './errors.js';
+export { Namespace } from './namespace.js';
+export { AutoProxy } from './proxies/auto-proxy.js';
+export { BaseProxy, type ProxyClass, type ProxyInit, type Token } from './proxies/base-proxy.js';
+export { DictProxy, type DictInit } from './proxies/dict-proxy.js';
+export { IteratorProxy } from './proxies/iterator-proxy.js';
+export { ListProxy, type SortOptions } from './proxies/list-proxy.js';
+export { NamespaceProxy } from './proxies/namespace-proxy.js';
+export { QueueProxy } from './proxies/queue-proxy.js';
+export { AcquirerProxy, BarrierProxy, ConditionProxy, EventProxy, SemaphoreProxy } from './proxies/sync-proxies.js';
+export { ArrayProxy, ValueProxy } from './proxies/value-proxy.js';
+export { Server, type ServerOptions } from './server.js';
+export { Manager, SyncManager } from './sync-manager.js';
+export type { Callable } from './internal/registry.js';
