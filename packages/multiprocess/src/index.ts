@@ -6,5 +6,6 @@ export * from '@mp/serialize';
 export * from '@mp/connection';
 export * from '@mp/context';
 export * from '@mp/sync';
+export * from '@mp/shared';
 export * from '@mp/queue';
 export { defaultContext as default } from '@mp/context';
