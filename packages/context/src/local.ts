@@ -25,4 +25,5 @@ registerReducer<ProcessLocal>(
   (value) => value instanceof ProcessLocal,
   () => null,
   () => new ProcessLocal(),
+  { module: import.meta.url },
 );

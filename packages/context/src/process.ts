@@ -409,4 +409,5 @@ registerReducer<Process>(
       childToken: 0,
     }, data.props);
   },
+  { module: import.meta.url },
 );

@@ -22,7 +22,6 @@ export {
   withAttaching,
 } from './internal/shared-object.js';
 export { contextMethod, defineContextMethods } from './context.js';
-export { addLibraryModule } from './internal/modules.js';
 export { inRootProcess, runtime, type Runtime, type StartMethod } from './internal/runtime.js';
 export { remoteClient, BrokerUnavailableError } from './internal/broker/client.js';
 export { Deadline, notify, SPIN, waitAsync, waitSync, type WaitResult } from './internal/futex.js';

@@ -19,6 +19,9 @@ import type { ReduceContext, ReviveContext } from './types.js';
  *   transferables in the sidecar (they return -1 when there is none).
  * @param revive - turns the data back into a value in the receiver. In a cycle through the value
  *   itself, it may see data whose back-references are not yet revived.
+ * @param options - `module`: the URL of the module that registers this reducer (usually
+ *   `import.meta.url`). A payload that uses the reducer then names that module, and
+ *   `decodeAsync` imports it before decoding, so the receiver need not import it beforehand.
  * @example
  * ```ts
  * import { registerReducer, dumps, loads } from '@mp/serialize';
@@ -37,11 +40,18 @@ export function registerReducer<T>(
   test: (value: unknown) => boolean,
   reduce: (value: T, ctx: ReduceContext) => unknown,
   revive: (data: unknown, ctx: ReviveContext) => T,
+  options: { module?: string } = {},
 ): void {
   if (typeof test !== 'function' || typeof reduce !== 'function' || typeof revive !== 'function') {
     throw new TypeError('registerReducer(name, test, reduce, revive): test, reduce and revive must be functions');
   }
-  const entry: ReducerEntry = { name: String(name), test, reduce: reduce as ReducerEntry['reduce'], revive };
+  const entry: ReducerEntry = {
+    name: String(name),
+    test,
+    reduce: reduce as ReducerEntry['reduce'],
+    revive,
+    ...(options.module === undefined ? {} : { module: String(options.module) }),
+  };
   const same = registry.reducers.findIndex((r) => r.name === entry.name && r.test === test);
   if (same >= 0) registry.reducers[same] = entry;
   else registry.reducers.push(entry);

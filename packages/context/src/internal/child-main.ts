@@ -46,7 +46,6 @@ export async function runChild(payload: ChildPayload, link: ThreadLink | null, c
 
   let proc: Process;
   try {
-    for (const url of payload.modules) await import(url);
     const sidecars = payload.sidecars;
     const part = (bytes: Uint8Array, sidecar: Sidecar | null | undefined): Promise<unknown> =>
       decodeAsync(bytes, sidecar ?? undefined);

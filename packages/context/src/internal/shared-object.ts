@@ -20,7 +20,6 @@ import type { ObjectDescription } from './broker/protocol.js';
 import type { CallMessage, CallReply } from './broker/server.js';
 import { remoteClient } from './broker/client.js';
 import { ensureBroker } from './broker/launch.js';
-import { addLibraryModule } from './modules.js';
 import { runtime } from './runtime.js';
 
 /** The description of one kind of shared object. */
@@ -284,7 +283,6 @@ export function registerSharedClass<T extends object, M>(
   handleOf: (instance: T) => Handle<M>,
   attach: (handle: Handle<M>) => T,
 ): void {
-  addLibraryModule(kind.module);
   registry.classes.set(kind.kind, {
     kind: kind as SharedKind<unknown>,
     attach: attach as (handle: Handle<unknown>) => object,
@@ -312,6 +310,7 @@ export function registerSharedClass<T extends object, M>(
       if (rt.brokerDir !== null) return attach(remoteHandle(data.id, kind, data.meta as M));
       throw new ReferenceError(`a ${kind.kind} arrived in a thread that multiprocess did not start and that cannot reach its owner`);
     },
+    { module: kind.module },
   );
 }
 

@@ -11,7 +11,6 @@ import type { ChildPayload, Popen } from './popen/popen.js';
 import { SpawnPopen } from './popen/spawn-popen.js';
 import { ThreadPopen } from './popen/thread-popen.js';
 import { runtime, type BootInfo } from './runtime.js';
-import { libraryModules } from './modules.js';
 
 function allocateToken(): number {
   const rt = runtime();
@@ -67,7 +66,6 @@ export function startChild(proc: Process, state: ProcessState, subclass: boolean
     target: target?.bytes ?? null,
     args: args?.bytes ?? encode([]).bytes,
     process: object?.bytes ?? null,
-    modules: libraryModules(),
     sidecars: method === 'thread' ? { target: target?.sidecar ?? null, args: args?.sidecar ?? null, process: object?.sidecar ?? null } : null,
     handles: method === 'spawn' ? { target: target?.sidecar.transfer.length ?? 0, args: args?.sidecar.transfer.length ?? 0, process: object?.sidecar.transfer.length ?? 0 } : null,
   };

@@ -124,6 +124,7 @@ export class Encoder {
   };
 
   private userReduce(r: ReducerEntry, v: object): unknown[] {
+    if (r.module !== undefined) this.modules.add(r.module);
     const enc = this;
     const ctx: ReduceContext = {
       get path() {

@@ -7,8 +7,17 @@
  * Then the scope walk (scope-walker.ts) finds the references that no enclosing scope declares:
  * the free variables.
  */
-import { parse, type Options } from 'acorn';
+import { createRequire } from 'node:module';
+import type { Options } from 'acorn';
 import { Scope, Walker, type AnyNode } from './scope-walker.js';
+
+// acorn is loaded on first use: a child process decodes far more often than it encodes a
+// function, and loading the parser costs ~20 ms of every child's start-up.
+let acornParse: typeof import('acorn').parse | undefined;
+function parse(code: string, options: Options): ReturnType<typeof import('acorn').parse> {
+  acornParse ??= (createRequire(import.meta.url)('acorn') as typeof import('acorn')).parse;
+  return acornParse(code, options);
+}
 
 /** How a free variable is used. */
 export interface FreeUse {

@@ -10,6 +10,8 @@ export interface ReducerEntry {
   readonly test: (value: unknown) => boolean;
   readonly reduce: (value: never, ctx: never) => unknown;
   readonly revive: (data: unknown, ctx: never) => unknown;
+  /** The module that registers it: named in payloads that use it, for `decodeAsync`. */
+  readonly module?: string;
 }
 
 /** A value that is an export of a registered library module or of a Node built-in module. */

@@ -12,8 +12,6 @@ export interface ChildPayload {
   readonly target: Uint8Array | null;
   readonly args: Uint8Array;
   readonly process: Uint8Array | null;
-  /** Library modules to import before decoding (they register reducers and free names). */
-  readonly modules: readonly string[];
   /** Out-of-band SharedArrayBuffers and ports of each part (thread children only). */
   readonly sidecars: {
     readonly target: Sidecar | null;
