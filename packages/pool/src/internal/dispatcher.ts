@@ -5,8 +5,9 @@
  * with room, and what one tick submits goes out as one batch per worker.
  *
  * The depth adapts to the work: workers report how long their tasks take, and each may hold about
- * {@link TARGET_MS} of work (2 tasks for slow ones, up to {@link MAX_DEPTH} for tiny ones), so a
- * burst of tiny tasks costs few messages while slow tasks stay spread over the workers.
+ * {@link TARGET_MS} of work (one task at a time for slow ones, up to {@link MAX_DEPTH} tiny ones),
+ * so a burst of tiny tasks costs few messages, while slow tasks are never queued behind each other
+ * on one worker when another is free (or about to start). Until the first report, one at a time.
  */
 import os from 'node:os';
 import { TimeoutError } from '@mp/connection';
@@ -18,7 +19,7 @@ import { ASSIGNED, QUEUED, RUNNING, type Task } from './task.js';
 import type { WorkerHandle } from './worker-handle.js';
 
 const TARGET_MS = 2;
-const MIN_DEPTH = 2;
+const MIN_DEPTH = 1;
 const MAX_DEPTH = 256;
 
 /** What the dispatcher asks of whoever manages the workers. */
@@ -38,9 +39,10 @@ export interface DispatcherHost {
 }
 
 /** Exit code -N → the name of signal N (Python's convention for exit codes). */
-const SIGNALS = new Map<number, NodeJS.Signals>(
-  Object.entries(os.constants.signals).map(([name, number]) => [-number, name as NodeJS.Signals]),
-);
+const SIGNALS = new Map<number, NodeJS.Signals>();
+for (const [name, number] of Object.entries(os.constants.signals)) {
+  if (!SIGNALS.has(-number)) SIGNALS.set(-number, name as NodeJS.Signals); // SIGABRT before its alias SIGIOT
+}
 
 export class Dispatcher {
   readonly queue = new Deque<Task>();
