@@ -1,7 +1,7 @@
 /**
  * Starting the broker (root process, main thread only) and linking new root threads to it.
  */
-import { execFileSync } from 'node:child_process';
+import { childProcessModule } from '../lazy.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,7 +38,7 @@ export function ensureBroker(): LinkedRoot {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-'));
   fs.chmodSync(dir, 0o700);
   try {
-    execFileSync('mkfifo', ['-m', '600', path.join(dir, RENDEZVOUS_NAME)]);
+    childProcessModule().execFileSync('mkfifo', ['-m', '600', path.join(dir, RENDEZVOUS_NAME)]);
   } catch (error) {
     throw new Error('multiprocess needs the `mkfifo` command (coreutils) to serve spawn children', { cause: error });
   }

@@ -1,8 +1,9 @@
 /** The `spawn` start method: a new Node process (child_process.fork) with an IPC channel. */
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { Server, Socket } from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { childProcessModule } from '../lazy.js';
 import { BROKER_ENV, runtime } from '../runtime.js';
 import { childExecArgv, entryUrl, type Popen, type PopenOptions } from './popen.js';
 
@@ -40,7 +41,7 @@ export class SpawnPopen implements Popen {
     installExitHook();
     const env: NodeJS.ProcessEnv = { ...process.env };
     if (rt.brokerDir !== null) env[BROKER_ENV] = rt.brokerDir;
-    this.#child = fork(fileURLToPath(entryUrl('child')), [], {
+    this.#child = childProcessModule().fork(fileURLToPath(entryUrl('child')), [], {
       execPath: options.executable ?? process.execPath,
       execArgv: childExecArgv(),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
