@@ -75,7 +75,7 @@ export class SyncManager extends BaseManager {
     return this._create('Value', typecode, value);
   }
   /** A shared typed array (Python's `array` typecodes: `b B h H i I l L q Q f d`). */
-  Array<T extends number | bigint = number>(typecode: string, sequence: Iterable<T> | number, _lock = true): Promise<ArrayProxy<T>> {
+  Array<T extends number | bigint = number>(typecode: string, sequence: Iterable<NoInfer<T>> | number, _lock = true): Promise<ArrayProxy<T>> {
     return this._create('Array', typecode, typeof sequence === 'number' ? sequence : Array.from(sequence));
   }
 }

@@ -13,9 +13,12 @@
  * not hold up anyone (the event loop is never blocked). The caller's identity (for RLock
  * ownership) is set around the synchronous part of each call (see caller.ts).
  */
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import type { Connection } from '@mp/connection';
 import { dumps, loads } from '@mp/serialize';
 import { RemoteError } from '../errors.js';
+import { Namespace } from '../namespace.js';
 import { type BaseProxy, type ProxyChannel, stateOf } from '../proxies/base-proxy.js';
 import type { Address } from './address.js';
 import { type Caller, currentCaller, runAs, SERVER_CALLER } from './caller.js';
@@ -50,6 +53,23 @@ class Failure extends Error {}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+let collect: (() => void) | null | undefined;
+
+/** A full garbage collection, so that proxies dropped inside the server give their references back. */
+function collectGarbage(): Promise<void> {
+  if (collect === undefined) {
+    try {
+      v8.setFlagsFromString('--expose-gc');
+      collect = vm.runInNewContext('gc') as () => void;
+    } catch {
+      collect = null;
+    }
+  }
+  collect?.();
+  // FinalizationRegistry callbacks run in later tasks.
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
 function describeExposed(list: readonly string[]): string {
@@ -125,7 +145,7 @@ export class ServerCore implements LocalServer {
     client.controller.abort(new Error(`the manager's client ${client.name} disconnected`));
     for (const [id, count] of client.refs) {
       const entry = this.#objects.get(id);
-      if (entry !== undefined && (entry.refcount -= count) <= 0) this.#objects.delete(id);
+      if (entry !== undefined && (entry.refcount -= count) <= 0) this.#free(entry);
     }
     client.refs.clear();
     client.conn.close();
@@ -251,10 +271,10 @@ export class ServerCore implements LocalServer {
           this.#send(client, [rid, OK, null]);
           return;
         case 'numberOfObjects':
-          this.#send(client, [rid, OK, this.#objects.size]);
+          void collectGarbage().then(() => this.#send(client, [rid, OK, this.#objects.size]));
           return;
         case 'debugInfo':
-          this.#send(client, [rid, OK, this.debugInfo()]);
+          void collectGarbage().then(() => this.#send(client, [rid, OK, this.debugInfo()]));
           return;
         case 'dummy':
           this.#send(client, [rid, OK, null]);
@@ -327,7 +347,32 @@ export class ServerCore implements LocalServer {
     if (held <= 1) refs.delete(id);
     else refs.set(id, held - 1);
     const entry = this.#objects.get(id);
-    if (entry !== undefined && --entry.refcount <= 0) this.#objects.delete(id);
+    if (entry !== undefined && --entry.refcount <= 0) this.#free(entry);
+  }
+
+  /**
+   * Removes an object, and gives back at once the references that this server's own proxies
+   * inside it hold (a list proxy stored in a freed dict), as Python's refcounting would, instead
+   * of waiting for this process's garbage collector.
+   */
+  #free(entry: ObjectEntry): void {
+    if (this.#objects.get(entry.id) !== entry) return;
+    this.#objects.delete(entry.id);
+    const seen = new Set<object>();
+    const visit = (value: unknown, depth: number): void => {
+      if (typeof value !== 'object' || value === null || depth > 16 || seen.has(value)) return;
+      seen.add(value);
+      const state = stateOf(value);
+      if (state !== undefined) {
+        if (state.channel === this.#local) (value as BaseProxy)[Symbol.dispose]();
+        return;
+      }
+      if (Array.isArray(value)) for (const item of value) visit(item, depth + 1);
+      else if (value instanceof Map) for (const [k, v] of value) (visit(k, depth + 1), visit(v, depth + 1));
+      else if (value instanceof Set) for (const item of value) visit(item, depth + 1);
+      else if (value instanceof Namespace || Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null) for (const v of Object.values(value)) visit(v, depth + 1);
+    };
+    visit(plainValue(entry.referent), 0);
   }
 
   /** LocalServer: a reference for a client, taken while encoding a reply to it. */

@@ -4,7 +4,7 @@ import { BaseProxy } from './base-proxy.js';
 import type { IteratorProxy } from './iterator-proxy.js';
 
 /** What `dict(init)` and `update(other)` accept. */
-export type DictInit<K, V> = Map<K, V> | ReadonlyArray<readonly [K, V]> | (K extends string ? Record<K, V> : never);
+export type DictInit<K, V> = Map<K, V> | ReadonlyArray<readonly [K, V]> | Record<string, V>;
 
 /**
  * Proxy of a dict on a manager's server (Python's `DictProxy`). The server's dict is a `Map`, so
