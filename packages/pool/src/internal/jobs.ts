@@ -10,15 +10,16 @@ import type { FnEntry } from './fn-table.js';
 import { F_NOTIFY, F_SIGNAL, type Kind } from './protocol.js';
 import { type Job, Task } from './task.js';
 
-/** Flags of the tasks of a call with these options. */
+/** Flags of the tasks of a call with these options: cancellable tasks announce their start and get their own signal. */
 export function taskFlags(options: CheckedOptions): number {
-  return (options.timeout !== null || options.signal !== null ? F_NOTIFY : 0) | (options.signal !== null ? F_SIGNAL : 0);
+  return options.timeout !== null || options.signal !== null ? F_NOTIFY | F_SIGNAL : 0;
 }
 
 /** A job that follows its call's AbortSignal: aborting it aborts every task not yet settled. */
 export abstract class SignalledJob implements Job {
   finished = false;
-  readonly tasks: Task[] | null;
+  /** Its tasks not yet settled, when it follows a signal (so that an abort reaches them). */
+  readonly tasks: Set<Task> | null;
   readonly #dispatcher: Dispatcher;
   readonly #onAbort: (() => void) | null = null;
 
@@ -29,7 +30,7 @@ export abstract class SignalledJob implements Job {
   ) {
     this.#dispatcher = dispatcher;
     const signal = options.signal;
-    this.tasks = signal !== null ? [] : null;
+    this.tasks = signal !== null ? new Set() : null;
     if (signal !== null) {
       this.#onAbort = () => this.abort(signal.reason);
       signal.addEventListener('abort', this.#onAbort, { once: true });
@@ -39,15 +40,16 @@ export abstract class SignalledJob implements Job {
   /** Submits one task of this job. */
   submit(fn: FnEntry, payload: unknown, index: number, size: number): Task {
     const task = new Task(this, fn, payload, index, size, taskFlags(this.options));
-    this.tasks?.push(task);
+    this.tasks?.add(task);
     this.#dispatcher.submit(task);
     return task;
   }
 
   abort(reason: unknown): void {
     if (this.finished) return;
+    const tasks = this.tasks === null ? [] : [...this.tasks];
     this.failed(null, reason);
-    for (const task of this.tasks ?? []) if (!task.aborted) this.#dispatcher.abort(task, reason);
+    for (const task of tasks) if (!task.aborted) this.#dispatcher.abort(task, reason);
   }
 
   /** Marks the job finished and stops following its signal. */
@@ -55,7 +57,7 @@ export abstract class SignalledJob implements Job {
     if (this.finished) return false;
     this.finished = true;
     if (this.#onAbort !== null) this.options.signal?.removeEventListener('abort', this.#onAbort);
-    if (this.tasks !== null) this.tasks.length = 0;
+    this.tasks?.clear();
     return true;
   }
 

@@ -21,6 +21,8 @@ export interface Job {
   readonly options: CheckedOptions;
   /** True once the job has its outcome: its queued tasks need not run. */
   readonly finished: boolean;
+  /** Its unsettled tasks, if it keeps them (the dispatcher removes each one as it settles). */
+  readonly tasks: Set<Task> | null;
   done(task: Task, value: unknown): void;
   failed(task: Task, error: unknown): void;
 }
