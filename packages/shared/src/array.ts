@@ -13,13 +13,36 @@ import type { ArrayInitializer, ElementOf, InputOf, Typecode, TypedArrayOf } fro
 
 const inspect = Symbol.for('nodejs.util.inspect.custom');
 
-/** What `slice()` returns: an array of elements (a Buffer of bytes for `'c'`, as Python's bytes). */
+/**
+ * What `slice()` returns: an array of elements (a Buffer of bytes for `'c'`, as Python's bytes).
+ *
+ * @example
+ * ```ts
+ * const part: SliceOf<'i'> = new SharedArray('i', [1, 2, 3]).slice(1); // [2, 3]
+ * ```
+ */
 export type SliceOf<T extends Typecode> = T extends 'c' | 'c_char' ? Buffer : ElementOf<T>[];
 
-/** The typed array of a `'c'` array's `getObj()`/`RawArray('c', …)`: a Buffer with `.value` and `.raw`. */
+/**
+ * The typed array of a `'c'` array's `getObj()`/`RawArray('c', …)`: a Buffer with `.value` and
+ * `.raw` (unsynchronized).
+ *
+ * @example
+ * ```ts
+ * const name: BytesObj = RawArray('c', 16);
+ * name.value = 'ada';
+ * ```
+ */
 export type BytesObj = Buffer & { value: Buffer; raw: Buffer };
 
-/** The typed array of `getObj()`/`RawArray(…)` for a typecode. */
+/**
+ * The typed array of `getObj()`/`RawArray(…)` for a typecode.
+ *
+ * @example
+ * ```ts
+ * const view: ArrayObj<'d'> = RawArray('d', 4); // Float64Array
+ * ```
+ */
 export type ArrayObj<T extends Typecode> = T extends 'c' | 'c_char' ? BytesObj : TypedArrayOf<T>;
 
 function relative(x: unknown, length: number, fallback: number, what: string): number {
@@ -393,22 +416,51 @@ function decorateBytes(view: Uint8Array, length: number): void {
 registerClass(SynchronizedArray, ARRAY, () => new SynchronizedArray('i', 0));
 registerClass(RawSharedArrayImpl, RAW_ARRAY, () => new RawSharedArrayImpl('i', 0));
 
-/** A shared array synchronized by a lock (Python's `SynchronizedArray`). See {@link SharedArray}. */
+/**
+ * A shared array synchronized by a lock (Python's `SynchronizedArray`). See {@link SharedArray}.
+ *
+ * @example
+ * ```ts
+ * function total(a: SharedArray<'d'>): number { return a.toArray().reduce((x, y) => x + y, 0); }
+ * ```
+ */
 export interface SharedArray<T extends Typecode = Typecode> extends SynchronizedArray<T> {}
 
 /**
  * A shared array without a lock: what `SharedArray(…, { lock: false })` gives (Python's raw
  * ctypes array). Same API as {@link SharedArray} minus the lock methods and `getObj()`; unlike
  * {@link RawArray}'s typed array, it works in spawned processes too (through the broker).
+ *
+ * @example
+ * ```ts
+ * const hits: RawSharedArray<'I'> = new SharedArray('I', 8, { lock: false });
+ * ```
  */
 export interface RawSharedArray<T extends Typecode = Typecode> extends RawSharedArrayImpl<T> {}
 
-/** Options of {@link SharedArray}: see {@link ValueOptions}. */
+/**
+ * Options of {@link SharedArray}: see {@link ValueOptions}.
+ *
+ * @example
+ * ```ts
+ * const options: SharedArrayOptions = { lock: false };
+ * const arr = new SharedArray('i', 4, options);
+ * ```
+ */
 export interface SharedArrayOptions {
   lock?: boolean | LockLike | null;
 }
 
-/** The type of {@link SharedArray}: constructible with `new`, callable without. */
+/**
+ * The type of {@link SharedArray}: constructible with `new`, callable without; `{ lock: false }`
+ * gives a {@link RawSharedArray}.
+ *
+ * @example
+ * ```ts
+ * const make: SharedArrayConstructor = SharedArray;
+ * const arr = make('i', 10);
+ * ```
+ */
 export interface SharedArrayConstructor {
   new <T extends Typecode>(typecode: T, sizeOrInitializer: number | ArrayInitializer<T>, options: { lock: false }): RawSharedArray<T>;
   new <T extends Typecode>(typecode: T, sizeOrInitializer: number | ArrayInitializer<T>, options?: { lock?: true | LockLike | null } | LockLike): SharedArray<T>;
@@ -419,7 +471,15 @@ export interface SharedArrayConstructor {
   readonly prototype: SharedArray;
 }
 
-/** The type of {@link RawSharedArray}: constructible with `new`, callable without. */
+/**
+ * The type of {@link RawSharedArray}: constructible with `new`, callable without.
+ *
+ * @example
+ * ```ts
+ * const make: RawSharedArrayConstructor = RawSharedArray;
+ * const arr = make('d', 3);
+ * ```
+ */
 export interface RawSharedArrayConstructor {
   new <T extends Typecode>(typecode: T, sizeOrInitializer: number | ArrayInitializer<T>): RawSharedArray<T>;
   <T extends Typecode>(typecode: T, sizeOrInitializer: number | ArrayInitializer<T>): RawSharedArray<T>;

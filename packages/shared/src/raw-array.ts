@@ -6,7 +6,15 @@ import { setOwnView } from './internal/view-codec.js';
 import type { ArrayObj } from './array.js';
 import type { ArrayInitializer, Typecode } from './typecodes.js';
 
-/** The type of {@link RawArray}: callable, and usable with `new` (which returns the same typed array). */
+/**
+ * The type of {@link RawArray}: callable, and usable with `new` (which returns the same typed array).
+ *
+ * @example
+ * ```ts
+ * const make: RawArrayFunction = RawArray;
+ * const view = new make('i', 3); // Int32Array
+ * ```
+ */
 export interface RawArrayFunction {
   <T extends Typecode>(typecode: T, sizeOrInitializer: number | ArrayInitializer<T>): ArrayObj<T>;
   new <T extends Typecode>(typecode: T, sizeOrInitializer: number | ArrayInitializer<T>): ArrayObj<T>;

@@ -28,7 +28,15 @@ export interface ValueOptions {
   lock?: boolean | LockLike | null;
 }
 
-/** The typed array of a Value's `getObj()`: one element, plus an unsynchronized `.value`. */
+/**
+ * The typed array of a Value's `getObj()`: one element, plus an unsynchronized `.value`.
+ *
+ * @example
+ * ```ts
+ * const obj: ValueObj<'d'> = new Value('d', 1.5).getObj();
+ * obj[0] === obj.value; // true
+ * ```
+ */
 export type ValueObj<T extends Typecode> = TypedArrayOf<T> & { value: ValueOf<T> };
 
 function read(c: Cells, e: number | bigint): never {
@@ -296,16 +304,36 @@ registerClass(RawValueImpl, RAW_VALUE, () => new RawValueImpl('i'));
 /**
  * A value in shared memory, synchronized by a lock (Python's `multiprocessing.Value`, whose type
  * is `Synchronized`). See {@link Value}.
+ *
+ * @example
+ * ```ts
+ * function bump(v: Value<'i'>) { return v.withLock(() => { v.value += 1; }); }
+ * ```
  */
 export interface Value<T extends Typecode = Typecode> extends Synchronized<T> {}
 
 /**
  * A value in shared memory without a lock (Python's `RawValue`: a ctypes object). See
  * {@link RawValue}.
+ *
+ * @example
+ * ```ts
+ * const stop: RawValue<'b'> = new RawValue('b', 0);
+ * ```
  */
 export interface RawValue<T extends Typecode = Typecode> extends RawValueImpl<T> {}
 
-/** The type of {@link Value}: constructible with `new`, callable without. */
+/**
+ * The type of {@link Value}: constructible with `new`, callable without; `{ lock: false }`
+ * gives a {@link RawValue}.
+ *
+ * @example
+ * ```ts
+ * const make: ValueConstructor = Value;
+ * const a = new make('i', 1);          // Value<'i'>
+ * const b = make('i', 1, { lock: false }); // RawValue<'i'>
+ * ```
+ */
 export interface ValueConstructor {
   new <T extends Typecode>(typecode: T, initial: InputOf<T> | null | undefined, options: { lock: false }): RawValue<T>;
   new <T extends Typecode>(typecode: T, initial?: InputOf<T> | null, options?: { lock?: true | LockLike | null } | LockLike): Value<T>;
@@ -316,7 +344,15 @@ export interface ValueConstructor {
   readonly prototype: Value;
 }
 
-/** The type of {@link RawValue}: constructible with `new`, callable without. */
+/**
+ * The type of {@link RawValue}: constructible with `new`, callable without.
+ *
+ * @example
+ * ```ts
+ * const make: RawValueConstructor = RawValue;
+ * const v = make('d', 0.5);
+ * ```
+ */
 export interface RawValueConstructor {
   new <T extends Typecode>(typecode: T, initial?: InputOf<T> | null): RawValue<T>;
   <T extends Typecode>(typecode: T, initial?: InputOf<T> | null): RawValue<T>;

@@ -2,6 +2,7 @@
 // grandchildren; objects made in a spawn child live in the root and reach its children.
 import { afterAll, describe, expect, it } from 'vitest';
 import { getContext } from '@mp/context';
+import { withScope } from '@mp/serialize';
 import { RawArray, RawValue, SharedArray, Value } from '@mp/shared';
 import { childProcessesOfThisProcess, eventually, METHODS } from '@mp/testing';
 import { run, runAll } from './run.js';
@@ -79,6 +80,19 @@ describe.each(METHODS)('objects passed on to grandchildren (%s child)', (method)
     expect(v.value).toBe(21);
     expect(arr.toArray()).toEqual([0.5, 1.5]);
     expect(Array.from(raw)).toEqual([7, 8]);
+  });
+
+  it('a Value given to a by-value function with withScope is live in the child', async () => {
+    const counter = new Value('i', 1);
+    const code = await run(
+      method,
+      withScope(() => {
+        counter.value = 42;
+      }, { counter }),
+      [],
+    );
+    expect(code).toBe(0);
+    expect(counter.value).toBe(42);
   });
 
   it('a Value and a SharedArray made in the child reach its own child', async () => {
