@@ -6,11 +6,14 @@
  */
 import type { BaseContext } from '@mp/context';
 import { defineContextMethods } from '@mp/context/spi';
-import { type ArrayObj, type RawSharedArray, SharedArray } from './array.js';
+import type { ArrayObj } from './array-base.js';
+import type { RawSharedArray } from './raw-shared-array.js';
+import { SharedArray } from './shared-array.js';
 import type { LockLike } from './lock-like.js';
 import { RawArray } from './raw-array.js';
 import type { ArrayInitializer, InputOf, Typecode } from './typecodes.js';
-import { RawValue, Value } from './value.js';
+import { RawValue } from './raw-value.js';
+import { Value } from './value.js';
 
 declare module '@mp/context' {
   interface BaseContext {

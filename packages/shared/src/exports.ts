@@ -1,16 +1,14 @@
+export type { ArrayObj, BytesObj, SliceOf } from './array-base.js';
+export { RawSharedArray, type RawSharedArrayConstructor } from './raw-shared-array.js';
 export {
-  type ArrayObj,
-  type BytesObj,
-  RawSharedArray,
-  type RawSharedArrayConstructor,
   SharedArray,
   SharedArray as Array,
   type SharedArrayConstructor,
   type SharedArrayOptions,
-  type SliceOf,
-} from './array.js';
+} from './shared-array.js';
 export { SharedMemoryUnavailableError } from './errors.js';
 export type { LockLike } from './lock-like.js';
 export { RawArray, type RawArrayFunction } from './raw-array.js';
 export type { ArrayInitializer, ElementOf, InputOf, Typecode, TypecodeTable, TypedArrayOf, ValueOf } from './typecodes.js';
-export { RawValue, type RawValueConstructor, Value, type ValueConstructor, type ValueObj, type ValueOptions } from './value.js';
+export { RawValue, type RawValueConstructor } from './raw-value.js';
+export { Value, type ValueConstructor, type ValueObj, type ValueOptions } from './value.js';

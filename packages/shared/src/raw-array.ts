@@ -1,9 +1,9 @@
 import { runtime } from '@mp/context/spi';
-import { arrayObj, newRawArrayCells } from './array.js';
+import { type ArrayObj, arrayObj } from './array-base.js';
 import { SharedMemoryUnavailableError } from './errors.js';
 import { cellsOf } from './internal/registry.js';
 import { setOwnView } from './internal/view-codec.js';
-import type { ArrayObj } from './array.js';
+import { newRawArrayCells } from './raw-shared-array.js';
 import type { ArrayInitializer, Typecode } from './typecodes.js';
 
 /**
