@@ -8,4 +8,5 @@ export * from '@mp/context';
 export * from '@mp/sync';
 export * from '@mp/shared';
 export * from '@mp/queue';
+export * from '@mp/manager';
 export { defaultContext as default } from '@mp/context';
