@@ -8,5 +8,6 @@ export * from '@mp/context';
 export * from '@mp/sync';
 export * from '@mp/shared';
 export * from '@mp/queue';
+export * from '@mp/pool';
 export * from '@mp/manager';
 export { defaultContext as default } from '@mp/context';
