@@ -48,23 +48,37 @@ export function runSync<T>(algorithm: Algorithm<T>): T {
  * caller's), an abort is thrown into the algorithm at its next wait so it can undo what it did.
  */
 export async function runAsync<T>(algorithm: Algorithm<T>, signal?: AbortSignal): Promise<T> {
-  // A pending Atomics.waitAsync does not keep Node's event loop alive, and the futex helper's
-  // own keep-alive timer may fire just before a timed-out waitAsync settles (then a program
-  // awaiting only this wait exits mid-wait; seen here). Hold the loop for the whole algorithm.
-  let keepAlive: ReturnType<typeof setInterval> | null = null;
+  let next = algorithm.next();
+  if (next.done) return next.value;
+  holdLoop();
   try {
-    let next = algorithm.next();
     while (!next.done) {
-      keepAlive ??= setInterval(noop, KEEP_ALIVE_MS);
       const s = next.value;
       const result = await waitAsync(s.array, s.index, s.value, s.timeout);
       next = signal?.aborted === true ? algorithm.throw(new CallerGoneError()) : algorithm.next(result);
     }
     return next.value;
   } finally {
-    if (keepAlive !== null) clearInterval(keepAlive);
+    releaseLoop();
   }
 }
 
-const KEEP_ALIVE_MS = 2 ** 30;
+// A pending Atomics.waitAsync does not keep Node's event loop alive, and the futex helper's own
+// keep-alive timer may fire just before a timed-out waitAsync settles (then a program awaiting
+// only that wait exits mid-wait; seen here). So the loop is held while any async wait of this
+// isolate runs: one shared interval, ref'd while the count is above zero (cheaper than a timer
+// per wait).
+let holders = 0;
+let keepAlive: ReturnType<typeof setInterval> | null = null;
+
+function holdLoop(): void {
+  if (holders++ > 0) return;
+  keepAlive ??= setInterval(noop, 2 ** 30);
+  keepAlive.ref();
+}
+
+function releaseLoop(): void {
+  if (--holders === 0) keepAlive?.unref();
+}
+
 function noop(): void {}

@@ -4,7 +4,7 @@
  */
 import { callerSignal, callerToken, createHandle, Deadline, type Handle, type RemoteHandle, type SharedKind, takeAttaching } from '@mp/context/spi';
 import { runAsync, runSync } from './drive.js';
-import { LOCK_WORDS } from './layout.js';
+import { L_COUNT, L_OWNER, LOCK_WORDS } from './layout.js';
 import {
   ACQUIRED,
   type AcquireCode,
@@ -29,6 +29,7 @@ import {
   warnTakenOver,
   whoOf,
 } from './remote.js';
+import { myToken } from './token.js';
 
 export type LockMeta = Record<string, never>;
 
@@ -86,14 +87,19 @@ export abstract class LockBase {
   acquire(blocking = true, timeout?: number | null): Promise<boolean> {
     const w = this.#w;
     if (w === null) return remoteAcquire(this.#h as RemoteHandle<LockMeta>, 'acquire', blocking, timeout, () => warnTakenOver(String(this)));
-    const code = tryLock(w, 0, callerToken(), this.#reentrant);
+    const token = myToken();
+    if (Atomics.compareExchange(w, L_OWNER, 0, token) === 0) {
+      if (this.#reentrant) Atomics.store(w, L_COUNT, 1);
+      return TRUE;
+    }
+    const code = tryLock(w, 0, token, this.#reentrant);
     if (code === ACQUIRED) return TRUE;
     if (code === NOT_ACQUIRED && !blocking) return FALSE;
     return this.#acquireSlow(w, code, timeout);
   }
 
   async #acquireSlow(w: Int32Array, code: AcquireCode, timeout: number | null | undefined): Promise<boolean> {
-    if (code === NOT_ACQUIRED) code = await runAsync(lockWait(w, 0, callerToken(), this.#reentrant, new Deadline(timeout)));
+    if (code === NOT_ACQUIRED) code = await runAsync(lockWait(w, 0, myToken(), this.#reentrant, new Deadline(timeout)));
     return this.#acquired(code);
   }
 
@@ -109,7 +115,11 @@ export abstract class LockBase {
   acquireSync(blocking = true, timeout?: number | null): boolean {
     const w = this.#w;
     if (w === null) return remoteAcquireSync(this.#h as RemoteHandle<LockMeta>, 'acquire', blocking, timeout, () => warnTakenOver(String(this)));
-    const token = callerToken();
+    const token = myToken();
+    if (Atomics.compareExchange(w, L_OWNER, 0, token) === 0) {
+      if (this.#reentrant) Atomics.store(w, L_COUNT, 1);
+      return true;
+    }
     let code = tryLock(w, 0, token, this.#reentrant);
     if (code === ACQUIRED) return true;
     if (code === NOT_ACQUIRED && blocking) code = runSync(lockWait(w, 0, token, this.#reentrant, new Deadline(timeout)));
@@ -134,7 +144,7 @@ export abstract class LockBase {
   release(): void {
     const w = this.#w;
     if (w !== null) {
-      if (this.#reentrant) runlock(w, 0, callerToken());
+      if (this.#reentrant) runlock(w, 0, myToken());
       else unlock(w, 0);
       return;
     }
