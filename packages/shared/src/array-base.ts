@@ -61,7 +61,7 @@ export function create(kind: typeof ARRAY, typecode: unknown, sizeOrInit: unknow
   return c;
 }
 
-/** What synchronized and raw arrays share. Not exported: see SharedArray and RawSharedArray. */
+/** What synchronized and raw arrays share (not exported by the package: see SharedArray and RawSharedArray). */
 export abstract class ArrayBase<T extends Typecode> {
   readonly #c: Cells;
 
