@@ -15,7 +15,7 @@ import { type CondLock, condEnter, condNotify, condWait, condWaiters } from './i
 import { runAsync, runSync } from './internal/drive.js';
 import { CONDITION_WORDS } from './internal/layout.js';
 import { LockBase, lockInternals } from './internal/lock-base.js';
-import { call, callSync, defineBrokerOps, heldHere, send, wireTimeout } from './internal/remote.js';
+import { call, callSync, deferNotify, defineBrokerOps, heldHere, takeNotify, wireTimeout } from './internal/remote.js';
 import type { Lock } from './lock.js';
 import { RLock } from './rlock.js';
 
@@ -171,7 +171,11 @@ export class Condition {
    */
   async wait(timeout?: number | null): Promise<boolean> {
     const w = this.#w;
-    if (w === null) return (await call(this.#h as RemoteHandle<ConditionMeta>, 'wait', [wireTimeout(timeout)])) as boolean;
+    if (w === null) {
+      const h = this.#h as RemoteHandle<ConditionMeta>;
+      const n = takeNotify(h);
+      return (await call(h, n > 0 ? 'notifyWait' : 'wait', n > 0 ? [n, wireTimeout(timeout)] : [wireTimeout(timeout)])) as boolean;
+    }
     const deadline = new Deadline(timeout);
     const token = callerToken();
     const lock = this.#condLock();
@@ -191,7 +195,11 @@ export class Condition {
    */
   waitSync(timeout?: number | null): boolean {
     const w = this.#w;
-    if (w === null) return callSync(this.#h as RemoteHandle<ConditionMeta>, 'wait', [wireTimeout(timeout)]) as boolean;
+    if (w === null) {
+      const h = this.#h as RemoteHandle<ConditionMeta>;
+      const n = takeNotify(h);
+      return callSync(h, n > 0 ? 'notifyWait' : 'wait', n > 0 ? [n, wireTimeout(timeout)] : [wireTimeout(timeout)]) as boolean;
+    }
     const deadline = new Deadline(timeout);
     const token = callerToken();
     const lock = this.#condLock();
@@ -258,8 +266,8 @@ export class Condition {
       return;
     }
     const h = this.#h as RemoteHandle<ConditionMeta>;
-    // Known to hold the lock here: fire and forget (ordered before this process's next call).
-    if (heldHere(lockInternals(this.#lock).handle as RemoteHandle<unknown>) > 0) send(h, 'notify', [n]);
+    // Known to hold the lock here: deferred, fire and forget (see internal/remote.ts).
+    if (heldHere(lockInternals(this.#lock).handle as RemoteHandle<unknown>) > 0 && n > 0) deferNotify(h, n);
     else callSync(h, 'notify', [n]);
   }
 
@@ -297,6 +305,10 @@ export class Condition {
   static {
     defineBrokerOps(this, {
       ping: () => null,
+      notifyWait(this: Condition, n: number, timeout: number | null): Promise<boolean> {
+        condNotify(this.#w!, this.#condLock(), callerToken(), n);
+        return (this as unknown as Record<string, (t: number | null) => Promise<boolean>>)['mp:wait']!.call(this, timeout);
+      },
       wait(this: Condition, timeout: number | null): Promise<boolean> {
         const w = this.#w!;
         const deadline = new Deadline(timeout);

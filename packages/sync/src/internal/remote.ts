@@ -13,6 +13,10 @@
  *   round trip: an acquire+release pair costs one round trip);
  * - every Promise method starts with a `callSync` (its non-blocking attempt), or, after a `send`,
  *   a `callSync('mp:ping')`, so that what this isolate sent before is applied before it waits.
+ * - `notify()` with the lock held is deferred to the end of the current synchronous run (a
+ *   microtask), or to this isolate's next operation, whichever comes first; a `wait()` on the
+ *   same Condition right after it carries it (one round trip for `notify(); await wait()`, the
+ *   ping-pong of B4). The notified waiter cannot return before the lock is released anyway.
  * - The broker runs the requests of one channel in order only for objects it has attached
  *   already (attaching is asynchronous: it may import a module). So the first operation of this
  *   isolate on an object is never a `send`: it is a `callSync`, after which the object is known
@@ -29,12 +33,15 @@ interface RemoteState {
   readonly attached: Set<string>;
   /** Locks this isolate holds, by object id (for fire-and-forget releases). */
   readonly held: Map<string, number>;
+  /** A deferred notify (see above). */
+  pending: { h: RemoteHandle<unknown>; n: number } | null;
 }
 
 const KEY = Symbol.for('@mp/sync.remote');
-const state: RemoteState = ((globalThis as Record<symbol, unknown>)[KEY] ??= { unflushed: false, attached: new Set(), held: new Map() }) as RemoteState;
+const state: RemoteState = ((globalThis as Record<symbol, unknown>)[KEY] ??= { unflushed: false, attached: new Set(), held: new Map(), pending: null }) as RemoteState;
 
 export function callSync(h: RemoteHandle<unknown>, op: string, args: unknown[]): unknown {
+  flushNotify();
   try {
     const result = h.callSync(`mp:${op}`, args);
     state.attached.add(h.id);
@@ -46,6 +53,7 @@ export function callSync(h: RemoteHandle<unknown>, op: string, args: unknown[]):
 
 /** Fire and forget (a round trip the first time, see above). */
 export function send(h: RemoteHandle<unknown>, op: string, args: unknown[]): void {
+  flushNotify();
   if (!state.attached.has(h.id)) {
     callSync(h, op, args);
     return;
@@ -56,10 +64,38 @@ export function send(h: RemoteHandle<unknown>, op: string, args: unknown[]): voi
 
 /** An async operation, applied after everything this isolate sent before. */
 export async function call(h: RemoteHandle<unknown>, op: string, args: unknown[]): Promise<unknown> {
+  flushNotify();
   if (state.unflushed) callSync(h, 'ping', []);
   const result = await h.call(`mp:${op}`, args);
   state.attached.add(h.id);
   return result;
+}
+
+/** Defers `notify(n)` of a Condition whose lock this isolate holds (see above). */
+export function deferNotify(h: RemoteHandle<unknown>, n: number): void {
+  const pending = state.pending;
+  if (pending !== null && pending.h.id === h.id) {
+    pending.n += n;
+    return;
+  }
+  flushNotify();
+  state.pending = { h, n };
+  queueMicrotask(flushNotify);
+}
+
+/** Takes the deferred notify of `h` (0 if none), for a wait that carries it. */
+export function takeNotify(h: RemoteHandle<unknown>): number {
+  const pending = state.pending;
+  if (pending === null || pending.h.id !== h.id) return 0;
+  state.pending = null;
+  return pending.n;
+}
+
+export function flushNotify(): void {
+  const pending = state.pending;
+  if (pending === null) return;
+  state.pending = null;
+  send(pending.h, 'notify', [pending.n]);
 }
 
 export function heldHere(h: RemoteHandle<unknown>): number {
