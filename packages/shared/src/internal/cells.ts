@@ -80,7 +80,8 @@ export class Cells {
     if (typeof i === 'number' && Number.isInteger(i)) {
       const j = i < 0 ? i + this.length : i;
       if (j >= 0 && j < this.length) return j;
-      throw new RangeError(`index ${i} is out of range: this array has ${this.length} element${this.length === 1 ? '' : 's'} (valid: ${-this.length} to ${this.length - 1})`);
+      const valid = this.length === 0 ? 'it is empty' : `valid: ${-this.length} to ${this.length - 1}`;
+      throw new RangeError(`index ${i} is out of range: this array has ${this.length} element${this.length === 1 ? '' : 's'} (${valid})`);
     }
     throw new TypeError(`an index must be an integer, not ${typeof i === 'number' ? i : typeof i}`);
   }
