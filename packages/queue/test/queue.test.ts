@@ -233,6 +233,18 @@ describe.each(METHODS)('Queue with a %s child', (method) => {
 });
 
 describe('Queue in one process', () => {
+  it('every context has Queue, JoinableQueue and SimpleQueue factories', () => {
+    for (const method of METHODS) {
+      const ctx = getContext(method);
+      expect(ctx.Queue()).toBeInstanceOf(Queue);
+      expect(ctx.Queue<number>(4).maxsize).toBe(4);
+      expect(ctx.JoinableQueue()).toBeInstanceOf(JoinableQueue);
+      expect(ctx.JoinableQueue(3).maxsize).toBe(3);
+      expect(ctx.SimpleQueue()).toBeInstanceOf(SimpleQueue);
+    }
+    expect(getContext().Queue()).toBeInstanceOf(Queue);
+  });
+
   it('qsize counts puts and gets (test_qsize)', async () => {
     const q = new Queue<number>();
     expect(q.qsize()).toBe(0);

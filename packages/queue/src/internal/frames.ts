@@ -39,12 +39,17 @@ export class FrameBuffer {
     const need = frameBytes(payload);
     if (this.#end + need > this.#bytes.length) {
       const size = this.#end - this.#start;
-      let capacity = this.#bytes.length;
-      while (capacity < size + need) capacity *= 2;
-      const next = new Uint8Array(capacity);
-      next.set(this.#bytes.subarray(this.#start, this.#end));
-      this.#bytes = next;
-      this.#view = new DataView(next.buffer);
+      if (size + need <= this.#bytes.length >> 1) {
+        // Mostly drained: move the rest to the front instead of allocating.
+        this.#bytes.copyWithin(0, this.#start, this.#end);
+      } else {
+        let capacity = this.#bytes.length;
+        while (capacity < size + need) capacity *= 2;
+        const next = new Uint8Array(capacity);
+        next.set(this.#bytes.subarray(this.#start, this.#end));
+        this.#bytes = next;
+        this.#view = new DataView(next.buffer);
+      }
       this.#start = 0;
       this.#end = size;
     }

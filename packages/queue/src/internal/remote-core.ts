@@ -5,7 +5,7 @@
  * Unbounded puts are fire-and-forget messages on the child's ordered sync channel (`h.send`).
  * The broker protocol costs ~10-25 µs per message here, so puts are batched: the first put of a
  * turn of the event loop is sent at once, later ones of the same turn are packed and sent when
- * 64 KiB have gathered, at the end of the turn (setImmediate), before any other call of this
+ * 16 KiB have gathered, at the end of the turn (setImmediate), before any other call of this
  * object, and at exit. A SimpleQueue sends every put at once (Python's SimpleQueue.put writes
  * synchronously). Gets return the item's bytes, decoded here: the broker never decodes user data.
  */
@@ -15,7 +15,8 @@ import { setBuffered } from './exit.js';
 import { FrameBuffer } from './frames.js';
 import { decodeItem, decodeItemAsync, encodeItem } from './item.js';
 
-const BATCH_BYTES = 64 * 1024;
+/** A batch fits 4 times in a pipe's 64 KiB buffer, so a producer rarely waits for the broker to read. */
+const BATCH_BYTES = 16 * 1024;
 
 /** A deadline as the broker's timeout argument (ms; null = forever). */
 function remaining(block: boolean, deadline: Deadline): number | null {
