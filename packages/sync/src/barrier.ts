@@ -92,19 +92,40 @@ export class Barrier {
     return this.#action;
   }
 
-  /** The number of parties required to trip the barrier. */
+  /**
+   * The number of parties required to trip the barrier.
+   *
+   * @example
+   * ```ts
+   * new Barrier(3).parties; // 3
+   * ```
+   */
   get parties(): number {
     return this.#h.meta.parties;
   }
 
-  /** The number of parties waiting now (0 unless the barrier is filling). */
+  /**
+   * The number of parties waiting now (0 unless the barrier is filling). Python's `n_waiting`.
+   *
+   * @example
+   * ```ts
+   * while (barrier.nWaiting < barrier.parties - 1) await sleep(1);
+   * ```
+   */
   get nWaiting(): number {
     const w = this.#w;
     if (w === null) return (callSync(this.#h as RemoteHandle<BarrierMeta>, 'state', []) as [number, boolean])[0];
     return nWaiting(w);
   }
 
-  /** True if the barrier is broken (until `reset()`). */
+  /**
+   * True if the barrier is broken (until `reset()`).
+   *
+   * @example
+   * ```ts
+   * if (barrier.broken) barrier.reset();
+   * ```
+   */
   get broken(): boolean {
     const w = this.#w;
     if (w === null) return (callSync(this.#h as RemoteHandle<BarrierMeta>, 'state', []) as [number, boolean])[1];
