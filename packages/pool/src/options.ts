@@ -59,8 +59,8 @@ export interface TaskOptions {
  * ```
  */
 export interface MapOptions extends TaskOptions {
-  /** Called in this process after each chunk: items done so far and the total (undefined while an imap's input is not exhausted). */
-  onProgress?: ((done: number, total: number | undefined) => void) | null | undefined;
+  /** Called in this process after each chunk: the items done so far, and the total. */
+  onProgress?: ((done: number, total: number) => void) | null | undefined;
 }
 
 /**
@@ -71,7 +71,9 @@ export interface MapOptions extends TaskOptions {
  * for await (const r of pool.imap(work, endless(), 10, { maxInFlight: 8 })) if (r > 100) break;
  * ```
  */
-export interface IMapOptions extends MapOptions {
+export interface IMapOptions extends TaskOptions {
+  /** Called in this process after each chunk: the items done so far, and the total (undefined until the input is exhausted). */
+  onProgress?: ((done: number, total: number | undefined) => void) | null | undefined;
   /** Chunks read from the input and not yet consumed, at most. Default `4 × processes` (at least 8). */
   maxInFlight?: number | null | undefined;
 }
@@ -87,7 +89,7 @@ export interface CheckedOptions {
 const NONE: CheckedOptions = { signal: null, timeout: null, onProgress: null, maxInFlight: null };
 
 /** True for what can only be an options object (not an array, function, number or iterable). */
-export function isOptionsObject(value: unknown): value is MapOptions {
+export function isOptionsObject(value: unknown): value is IMapOptions {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(Symbol.iterator in value) && !(Symbol.asyncIterator in value);
 }
 

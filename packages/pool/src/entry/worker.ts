@@ -1,14 +1,15 @@
 /**
  * Entry of a pool worker: the target of each worker Process (`ref()` to this module, so nothing
  * is sent by source). Connects to the pool, runs the initializer, says READY, then runs tasks
- * until told to stop.
+ * until told to stop. The initializer comes encoded, so that a `ref()` to a TypeScript module
+ * is resolved here (see typescript-loader.ts) rather than by the Process bootstrap.
  */
 import type { MessagePort } from 'node:worker_threads';
 import { decodeAsync, encode, type Sidecar } from '@mp/serialize/spi';
 import { R_INIT_ERROR, R_READY } from '../internal/protocol.js';
 import { WorkerPort, WorkerSocket, type WorkerChannel } from '../internal/worker/channel.js';
 import { WorkerLoop } from '../internal/worker/loop.js';
-import { registerTypeScriptLoader } from '../internal/worker/typescript-loader.js';
+import { resolveTaskFunction } from '../internal/worker/typescript-loader.js';
 
 /** What the pool gives each worker (a Process argument). */
 export interface WorkerSpec {
@@ -27,7 +28,6 @@ export interface WorkerSpec {
 }
 
 export async function runPoolWorker(spec: WorkerSpec): Promise<void> {
-  await registerTypeScriptLoader();
   let channel: WorkerChannel;
   if (spec.port !== null) channel = new WorkerPort(spec.port);
   else channel = await WorkerSocket.connect(spec.path!, spec.authkey!, spec.id);
@@ -38,7 +38,7 @@ export async function runPoolWorker(spec: WorkerSpec): Promise<void> {
   if (spec.init !== null) {
     try {
       const [initializer, initargs] = await decodeAsync<[((...args: unknown[]) => unknown) | null, unknown[]]>(spec.init, spec.initSidecar ?? undefined);
-      if (initializer !== null) await initializer(...initargs);
+      if (initializer !== null) await ((await resolveTaskFunction(initializer)) as (...args: unknown[]) => unknown)(...initargs);
     } catch (error) {
       let report: Uint8Array;
       try {

@@ -8,7 +8,7 @@
  * process `exit` handler (thread workers, where that message still arrives).
  */
 import v8 from 'node:v8';
-import { decodeAsync, encode, isRef, resolveRef, type Sidecar } from '@mp/serialize/spi';
+import { decodeAsync, encode, type Sidecar } from '@mp/serialize/spi';
 import { setCurrentTask, type TaskContext } from '../../task-context.js';
 import { MaybeEncodingError } from '../../errors.js';
 import {
@@ -30,6 +30,7 @@ import {
   SLOT_RUNNING,
 } from '../protocol.js';
 import type { WorkerChannel } from './channel.js';
+import { resolveTaskFunction } from './typescript-loader.js';
 
 const FLUSH_EVERY = 64;
 type Fn = (this: TaskContext, ...args: unknown[]) => unknown;
@@ -280,7 +281,7 @@ async function reviveFunction(bytes: Uint8Array, sidecar: Sidecar | undefined): 
   try {
     const fn = await decodeAsync<unknown>(bytes, sidecar);
     // A ref() is called through its export directly: a sync export stays sync (no Promise per item).
-    if (typeof fn === 'function') return (isRef(fn) ? await resolveRef(fn) : fn) as Fn;
+    if (typeof fn === 'function') return (await resolveTaskFunction(fn)) as Fn;
     throw new TypeError(`a pool task function arrived as ${typeof fn}`);
   } catch (error) {
     return () => {
