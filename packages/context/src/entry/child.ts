@@ -23,6 +23,8 @@ if (isMainThread) {
       }
     };
     process.on('message', onMessage);
+    // The parent sends socket handles only once this listener exists (see spawn-popen.ts).
+    process.send?.({ t: 'ready' });
   });
   const counts = message.payload.handles;
   if (counts !== null) {

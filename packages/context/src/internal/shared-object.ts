@@ -71,11 +71,19 @@ interface ClassEntry {
   readonly attach: (handle: Handle<unknown>) => object;
 }
 
+/**
+ * Per-isolate state, on globalThis so that every copy of this module in an isolate (ESM and CJS
+ * builds, or two builds during a rebuild) agrees — the broker's mode above all.
+ */
 interface Registry {
   readonly classes: Map<string, ClassEntry>;
   readonly buffers: Map<string, WeakRef<SharedArrayBuffer>>;
   readonly registered: Set<string>;
   counter: number;
+  /** Nonzero in the broker thread: its own liveness token. */
+  brokerToken: number;
+  brokerLookup: ((id: string) => SharedArrayBuffer | undefined) | null;
+  readonly callers: AsyncLocalStorage<Caller>;
 }
 
 const KEY = Symbol.for('@mp/context.sharedObjects');
@@ -84,32 +92,31 @@ const registry: Registry = ((globalThis as Record<symbol, unknown>)[KEY] ??= {
   buffers: new Map(),
   registered: new Set(),
   counter: 0,
-}) as Registry;
-
-const callers = new AsyncLocalStorage<Caller>();
-let brokerToken = 0;
-let brokerLookup: ((id: string) => SharedArrayBuffer | undefined) | null = null;
+  brokerToken: 0,
+  brokerLookup: null,
+  callers: new AsyncLocalStorage<Caller>(),
+} satisfies Registry) as Registry;
 
 /** Called once by the broker thread. */
 export function setBrokerMode(token: number, lookup?: (id: string) => SharedArrayBuffer | undefined): void {
-  brokerToken = token;
-  brokerLookup = lookup ?? null;
+  registry.brokerToken = token;
+  registry.brokerLookup = lookup ?? null;
 }
 
 /** The liveness token of whoever is calling (see {@link Caller}). */
 export function callerToken(): number {
-  if (brokerToken !== 0) return callers.getStore()?.token ?? brokerToken;
+  if (registry.brokerToken !== 0) return registry.callers.getStore()?.token ?? registry.brokerToken;
   return runtime().token;
 }
 
 /** Aborted when the remote caller being served goes away (undefined outside the broker). */
 export function callerSignal(): AbortSignal | undefined {
-  return brokerToken !== 0 ? callers.getStore()?.signal : undefined;
+  return registry.brokerToken !== 0 ? registry.callers.getStore()?.signal : undefined;
 }
 
 /** Runs `fn` on behalf of `caller` (the broker uses this for every remote operation). */
 export function runAsCaller<T>(caller: Caller, fn: () => T): T {
-  return callers.run(caller, fn);
+  return registry.callers.run(caller, fn);
 }
 
 /** True while the isolate that holds `token` is alive. Outside the root process: always true. */
@@ -152,7 +159,7 @@ export function createHandle<M>(kind: SharedKind<M>, meta: M): Handle<M> {
   if (rt.root !== null || rt.brokerDir === null) {
     const sab = new SharedArrayBuffer(kind.byteLength(meta));
     kind.init?.(sab, meta);
-    const id = `${(brokerToken || rt.token).toString(36)}.${(++registry.counter).toString(36)}`;
+    const id = `${(registry.brokerToken || rt.token).toString(36)}.${(++registry.counter).toString(36)}`;
     return localHandle(id, kind, sab, meta);
   }
   const description = remoteClient().callSync(['create', kind.module, kind.kind, meta]) as ObjectDescription;
@@ -166,7 +173,7 @@ export function createHandle<M>(kind: SharedKind<M>, meta: M): Handle<M> {
 export function registerRootObject(handle: LocalHandle<unknown>): void {
   if (registry.registered.has(handle.id)) return;
   registry.registered.add(handle.id);
-  if (brokerToken !== 0) return; // the broker's own objects are in its table already
+  if (registry.brokerToken !== 0) return; // the broker's own objects are in its table already
   const rt = runtime();
   if (rt.root === null) return;
   const port = rt.root.brokerPort ?? (rt.kind === 'main' ? ensureBroker().brokerPort : null);
@@ -236,14 +243,14 @@ export function sendToBroker(handle: Handle<unknown>, method: string, args: unkn
 
 /** True in the broker thread (where `callInBroker` targets run). */
 export function inBroker(): boolean {
-  return brokerToken !== 0;
+  return registry.brokerToken !== 0;
 }
 
 /** Finds the segment of `id` from a root isolate: local cache, then the broker (blocking). */
 function lookupSegment(id: string): SharedArrayBuffer {
   const cached = registry.buffers.get(id)?.deref();
   if (cached) return cached;
-  const fromBroker = brokerLookup?.(id);
+  const fromBroker = registry.brokerLookup?.(id);
   if (fromBroker) return fromBroker;
   const rt = runtime();
   const root = rt.root;
@@ -303,7 +310,7 @@ export function registerSharedClass<T extends object, M>(
     (raw, ctx) => {
       const data = raw as HandleData;
       const rt = runtime();
-      if (rt.root !== null || brokerToken !== 0) {
+      if (rt.root !== null || registry.brokerToken !== 0) {
         const sab = (data.s >= 0 ? ctx.shared(data.s) : undefined) ?? lookupSegment(data.id);
         return attach(localHandle(data.id, kind, sab, data.meta as M));
       }

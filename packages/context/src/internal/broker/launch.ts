@@ -61,6 +61,9 @@ export function ensureBroker(): LinkedRoot {
     transferList: [async.port1, sync.port1],
     stdout: false,
     stderr: false,
+    // The broker wraps FIFO fds it opened in sockets; fd tracking would warn about them, and the
+    // broker lives as long as the process anyway.
+    trackUnmanagedFds: false,
   });
   brokerWorker.unref();
   brokerWorker.on('error', (error) => {

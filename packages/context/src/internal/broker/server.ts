@@ -17,7 +17,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
 import { answerChallenge, AUTH_MAX_FRAME, deliverChallenge, encodeFrame, FramedSocket } from '@mp/connection/spi';
-import { decode, encode } from '@mp/serialize/spi';
+import { decode, decodeAsync, encode } from '@mp/serialize/spi';
 import type { LivenessTable } from '../liveness.js';
 import {
   attachLocal,
@@ -77,7 +77,9 @@ interface Entry {
   module: string;
   kind: string;
   sab: SharedArrayBuffer;
+  /** Decoded after the object's module is imported (it may register what the meta needs). */
   meta: unknown;
+  metaBytes: Uint8Array | null;
   instance: object | null;
   attaching: Promise<object> | null;
 }
@@ -118,11 +120,21 @@ export class BrokerServer {
   /** Serves a root isolate: registrations and lookups. */
   attachRootPorts(port: MessagePort, syncPort: MessagePort, syncFlag: Int32Array): void {
     port.on('message', (message: RootMessage) => {
+      try {
+        this.#dispatchRoot(port, syncPort, syncFlag, message);
+      } catch (error) {
+        process.emitWarning(`multiprocess broker: a message from a thread failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+  }
+
+  #dispatchRoot(port: MessagePort, syncPort: MessagePort, syncFlag: Int32Array, message: RootMessage): void {
+    {
       if (message.t === 'register') this.#register(message);
       else if (message.t === 'attach') this.attachRootPorts(message.port, message.syncPort, message.syncFlag);
       else if (message.t === 'lookup') void this.#answerLookup(message.id, syncPort, syncFlag);
       else if (message.t === 'call') this.#onRootCall(port, message);
-    });
+    }
   }
 
   #register(message: RegisterMessage): void {
@@ -132,7 +144,8 @@ export class BrokerServer {
       module: message.module,
       kind: message.kind,
       sab: message.sab,
-      meta: decode(message.meta),
+      meta: undefined,
+      metaBytes: message.meta,
       instance: null,
       attaching: null,
     };
@@ -194,6 +207,10 @@ export class BrokerServer {
     }
     entry.attaching ??= (async () => {
       await import(entry.module);
+      if (entry.metaBytes !== null) {
+        entry.meta = await decodeAsync(entry.metaBytes);
+        entry.metaBytes = null;
+      }
       const kind = kindByName(entry.kind);
       if (kind === undefined) {
         throw new TypeError(`module ${entry.module} did not register the shared kind ${entry.kind}`);
@@ -241,6 +258,7 @@ export class BrokerServer {
           kind: kindName,
           sab: handle.sab,
           meta: handle.meta,
+          metaBytes: null,
           instance: null,
           attaching: null,
         });
@@ -251,6 +269,7 @@ export class BrokerServer {
       case 'describe': {
         const entry = await this.#find(request[2]);
         if (entry === null) throw new ReferenceError(`the shared object ${request[2]} is unknown to the broker`);
+        await this.#attach(entry.id);
         return { id: entry.id, module: entry.module, kind: entry.kind, meta: entry.meta } satisfies ObjectDescription;
       }
       case 'token':

@@ -8,7 +8,7 @@ import { BROKER_ENV, runtime } from '../runtime.js';
 import { childExecArgv, entryUrl, type Popen, type PopenOptions } from './popen.js';
 
 /** Messages a spawn child sends to its parent over IPC. */
-export type SpawnChildMessage = { t: 'started' } | { t: 'stderr'; text: string };
+export type SpawnChildMessage = { t: 'ready' } | { t: 'started' } | { t: 'stderr'; text: string };
 
 const liveChildren = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -33,6 +33,8 @@ export class SpawnPopen implements Popen {
   readonly started: Promise<void>;
   readonly exited: Promise<number>;
   #exitCode: number | null = null;
+  /** Sends the socket handles and the payload once the child is ready for them. */
+  #onReady: (() => void) | null = null;
   readonly #child: ChildProcess;
 
   constructor(options: PopenOptions) {
@@ -58,7 +60,11 @@ export class SpawnPopen implements Popen {
     liveChildren.add(child);
     this.started = new Promise((resolve, reject) => {
       child.on('message', (message: SpawnChildMessage) => {
-        if (message.t === 'started') resolve();
+        if (message.t === 'ready') {
+          const send = this.#onReady;
+          this.#onReady = null;
+          send?.();
+        } else if (message.t === 'started') resolve();
         else if (message.t === 'stderr') options.onStderr(message.text);
       });
       child.once('error', reject);
@@ -68,6 +74,11 @@ export class SpawnPopen implements Popen {
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         liveChildren.delete(child);
+        if (this.#onReady !== null) {
+          // Never got as far as taking its handles: close our copies.
+          this.#onReady = null;
+          for (const handle of options.transfer) (handle as Socket).destroy();
+        }
         const signo = signal === null ? undefined : os.constants.signals[signal];
         this.#exitCode = signo === undefined ? (code ?? 1) : -signo;
         resolve(this.#exitCode);
@@ -80,9 +91,16 @@ export class SpawnPopen implements Popen {
         }
       });
     });
-    // Socket handles (Pipe ends) go first, one IPC message each; then the payload.
-    for (const handle of options.transfer) child.send({ t: 'handle' }, handle as Socket);
-    child.send({ t: 'boot', payload: options.payload });
+    // Socket handles (Pipe ends) go first, one IPC message each; then the payload. Node turns a
+    // received socket handle into a socket that reads at once, so handles wait until the child's
+    // entry listens (its 'ready'): otherwise a socket could fail (e.g. EBADF on a write-only pipe
+    // end whose reader is gone) before anything in the child can handle its errors.
+    const sendPayload = (): void => {
+      for (const handle of options.transfer) child.send({ t: 'handle' }, handle as Socket);
+      child.send({ t: 'boot', payload: options.payload });
+    };
+    if (options.transfer.length === 0) sendPayload();
+    else this.#onReady = sendPayload;
   }
 
   /** Only sockets and servers can cross to another process (over the IPC channel). */
