@@ -57,6 +57,8 @@ export let handshakeIO: (conn: Connection) => FrameIO;
 /** A Client without authkey: refuse a challenge as first message instead of decoding it. */
 export let expectNoChallenge: (conn: Connection) => void;
 let reduceConnection: (conn: Connection, ctx: ReduceContext) => ConnectionData;
+/** True while send() encodes a message for a thread pipe (encoding is synchronous). */
+let insideThreadMessage = false;
 let reviveConnection: (data: ConnectionData, ctx: ReviveContext) => Connection;
 
 /**
@@ -118,6 +120,12 @@ export class Connection implements Waitable {
       if (conn.#handedOver) {
         throw new SerializationError(
           `Cannot serialize ${ctx.path}: this connection was already passed to another process; an end can go to one process only (make one Pipe per child).`,
+          ctx.path,
+        );
+      }
+      if (insideThreadMessage && conn.#transport.kind !== 'port') {
+        throw new SerializationError(
+          `Cannot serialize ${ctx.path}: a socket-based Connection (a spawn Pipe end, or from Client/accept) cannot travel inside a message on a thread Pipe; pass it to a child as a Process argument.`,
           ctx.path,
         );
       }
@@ -233,7 +241,19 @@ export class Connection implements Waitable {
   send(obj: unknown): void {
     const transport = this.#checkSend();
     if (typeof obj === 'string' && transport.sendString(obj)) return;
-    const { bytes, sidecar } = encode(obj, transport.kind === 'port' ? { sidecar: true } : {});
+    let encoded;
+    if (transport.kind === 'port') {
+      // Only thread-pipe ends can travel inside a message (as transferred ports).
+      insideThreadMessage = true;
+      try {
+        encoded = encode(obj, { sidecar: true });
+      } finally {
+        insideThreadMessage = false;
+      }
+    } else {
+      encoded = encode(obj);
+    }
+    const { bytes, sidecar } = encoded;
     if (sidecar.shared.length > 0 || sidecar.transfer.length > 0) transport.sendWithSidecar(bytes, sidecar);
     else transport.send(bytes, true);
   }

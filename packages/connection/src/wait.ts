@@ -33,9 +33,9 @@ export async function wait<T extends object>(objects: Iterable<T>, timeout?: num
   });
   const ms = timeoutMs(timeout);
   const readyNow = (): T[] => list.filter((_, i) => handles[i]!.ready());
-  const first = readyNow();
-  if (first.length > 0) return first;
-  if (ms === 0) {
+  // One turn of the event loop before answering: messages sent just before (in this process)
+  // and data already in the OS buffers are seen, as Python's select() sees them.
+  if (readyNow().length > 0 || ms === 0) {
     await oneTurn();
     return readyNow();
   }

@@ -44,9 +44,14 @@ export function timeoutMs(value: unknown, name = 'timeout'): number {
   return Math.max(0, value);
 }
 
-/** Resolves after one turn of the event loop (I/O that is already there gets delivered). */
+/**
+ * Resolves once the event loop has been through a whole poll phase, so I/O that is already
+ * there (data in a socket buffer, a posted message) has been delivered. One setImmediate is not
+ * enough: called from a poll-phase callback it runs before the next poll; two always have one
+ * poll phase between them.
+ */
 export function oneTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
 /** setTimeout for a timeout that may be huge (Node caps delays at 2^31-1 ms). */
