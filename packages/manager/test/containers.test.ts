@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RuntimeError, ValueError } from '@mp/context';
 import { type DictProxy, type ListProxy, Manager, type QueueProxy, RemoteError, type SyncManager } from '@mp/manager';
+import { registerClass } from '@mp/serialize';
 import { childProcessesOfThisProcess, eventually } from '@mp/testing';
 import { eventuallyAsync, gc, range } from './helpers.js';
 
@@ -276,6 +277,14 @@ describe('errors and exposure', () => {
     const l = await manager.list<unknown>();
     await expect(l.append(new WeakMap())).rejects.toThrow(/WeakMap/);
     await expect(l.append(() => missingVariable)).rejects.toThrow(/missingVariable/);
+    // arguments that the server cannot decode fail that call only
+    class OnlyHere {
+      x = 1;
+    }
+    registerClass(OnlyHere, 'manager-test.OnlyHere'); // registered in this process only
+    const error = await l.append(new OnlyHere()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RemoteError);
+    expect((error as Error).message).toMatch(/could not be decoded on the manager's server/);
     expect(await l.len()).toBe(0);
   });
 });

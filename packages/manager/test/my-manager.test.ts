@@ -147,6 +147,8 @@ describe('manager life cycle', () => {
 
   it('a server in a thread (ctx thread) and ctx.Manager()', async () => {
     await using a = await new SyncManager({ ctx: 'thread' }).start();
+    // a large first request, right behind the authkey handshake
+    expect(await (await a.list(range(2000))).len()).toBe(2000);
     const l = await a.list([1, 2]);
     expect(await l.len()).toBe(2);
     await using b = await getContext('thread').Manager();

@@ -18,6 +18,7 @@ import { setEncodingTo } from './codec-context.js';
 import { makeProxy, trackRemote } from './factory.js';
 import { ERROR, FAILED, MANAGER_OID, OK, PROXY, type Reply, type Request } from './protocol.js';
 import { isolate } from './state.js';
+import { pack, unpack, type Unpacked } from './wire.js';
 
 interface Pending {
   resolve(value: unknown): void;
@@ -37,6 +38,8 @@ export class Channel implements ProxyChannel {
   readonly authkey: Uint8Array;
   readonly #registryKey: string;
   #conn: Connection | null = null;
+  /** True once the hello was answered: requests then go straight out. */
+  #open = false;
   readonly #queue: Request[] = [];
   readonly #pending = new Map<number, Pending>();
   #rid = 0;
@@ -73,7 +76,7 @@ export class Channel implements ProxyChannel {
   }
 
   #post(request: Request): void {
-    if (this.#conn === null) {
+    if (!this.#open || this.#conn === null) {
       this.#queue.push(request);
       return;
     }
@@ -84,7 +87,7 @@ export class Channel implements ProxyChannel {
   #write(conn: Connection, request: Request): void {
     setEncodingTo(this.addressKey);
     try {
-      conn.send(request);
+      conn.send(pack(request));
     } catch (error) {
       // Unserializable arguments (or a broken connection, which the read loop reports too).
       const pending = this.#pending.get(request[0]);
@@ -110,18 +113,29 @@ export class Channel implements ProxyChannel {
       throw this.#failure;
     }
     this.#conn = conn;
-    const hello = this.call(MANAGER_OID, 'hello', [currentProcess().name, process.pid], null);
-    for (const request of this.#queue.splice(0)) this.#write(conn, request);
-    if (!this.#reading && this.#pending.size > 0) void this.#readLoop(conn);
+    // The hello goes alone, and the rest waits for its answer: until the server has finished its
+    // side of the authkey handshake it accepts only frames of up to 256 bytes, and a larger first
+    // request sent right behind the handshake could arrive before it has (see the README).
+    const rid = ++this.#rid;
+    const hello = new Promise<unknown>((resolve, reject) => this.#pending.set(rid, { resolve, reject, registry: null }));
+    this.#write(conn, [rid, MANAGER_OID, 'hello', [currentProcess().name.slice(0, 64), process.pid]]);
+    void this.#readLoop(conn);
     const [serverAddress] = (await hello) as [Address];
     const own = addressKey(serverAddress);
     if (own !== this.addressKey) isolate.aliases.set(own, this.address);
+    this.#open = true;
+    for (const request of this.#queue.splice(0)) this.#write(conn, request);
+    if (!this.#reading && this.#pending.size > 0) void this.#readLoop(conn);
   }
 
   async #readLoop(conn: Connection): Promise<void> {
     this.#reading = true;
     try {
-      while (this.#pending.size > 0) this.#dispatch(await conn.recv<Reply>());
+      while (this.#pending.size > 0) {
+        let message = unpack(await conn.recv());
+        if (message instanceof Promise) message = await message;
+        this.#dispatch(message);
+      }
     } catch (error) {
       this.#fail(error as Error);
     } finally {
@@ -129,11 +143,17 @@ export class Channel implements ProxyChannel {
     }
   }
 
-  #dispatch(reply: Reply): void {
-    const [rid, status, value] = reply;
+  #dispatch(message: Unpacked): void {
+    const [rid, status] = message.head as [Reply[0], Reply[1]];
+    const value = message.payload;
     const pending = this.#pending.get(rid);
     if (pending === undefined) return;
     this.#pending.delete(rid);
+    if (message.error !== undefined) {
+      const cause = message.error as Error;
+      pending.reject(new RemoteError(`the manager's reply could not be decoded in this process: ${cause?.message ?? String(cause)}`, { cause }));
+      return;
+    }
     switch (status) {
       case OK:
         pending.resolve(value);

@@ -29,6 +29,7 @@ import { adapt, BUILTINS, plainValue } from './referents/index.js';
 import { invokeCallable, isBuiltin, publicMethods, type TypeSpec } from './registry.js';
 import { repr } from './repr.js';
 import type { LocalServer, ProxyData } from './state.js';
+import { pack, unpack } from './wire.js';
 
 interface ObjectEntry {
   readonly id: number;
@@ -129,9 +130,17 @@ export class ServerCore implements LocalServer {
   async #serve(client: Client): Promise<void> {
     try {
       for (;;) {
-        const request = await client.conn.recv<Request>();
-        if (!Array.isArray(request) || request.length !== 4) throw new Failure('malformed request');
-        this.#handle(client, request);
+        let message = unpack(await client.conn.recv());
+        if (message instanceof Promise) message = await message;
+        const [rid, oid, method] = message.head as [number, number, string];
+        if (typeof rid !== 'number' || typeof oid !== 'number' || typeof method !== 'string') throw new Failure('malformed request');
+        if (message.error !== undefined) {
+          const cause = message.error as Error;
+          this.#fail(client, rid, `the arguments of ${method}() could not be decoded on the manager's server: ${cause?.message ?? String(cause)}`);
+          continue;
+        }
+        if (!Array.isArray(message.payload)) throw new Failure('malformed request');
+        this.#handle(client, [rid, oid, method, message.payload]);
       }
     } catch {
       // EOF (the client went away) or a broken connection
@@ -163,7 +172,7 @@ export class ServerCore implements LocalServer {
     if (reply[0] === 0) return;
     setEncodingFor(client.target);
     try {
-      client.conn.send(reply);
+      client.conn.send(pack(reply));
     } catch (error) {
       if (reply[1] === FAILED) return;
       const what = reply[1] === ERROR ? 'the error raised by the method' : 'the result';

@@ -1,0 +1,77 @@
+/**
+ * How manager messages go over a Connection.
+ *
+ * A message is an array whose last element is its payload: `[rid, oid, method, args]` or
+ * `[rid, status, value]`. Two encodings:
+ * - **JSON text** for the small messages that make most of the traffic (`[7, 3, 'get', [5]]` →
+ *   `[7, 0, 5]`): JSON is 5–10× cheaper to write and read than the general serializer (measured
+ *   here: ~1 µs vs ~8 µs to encode, ~0.7 µs vs ~3 µs to decode), and a Connection sends an ASCII
+ *   string without any serializer at all. Used only when JSON keeps the message exactly: arrays
+ *   (no holes) of strings, booleans, null and finite numbers other than -0, at most 3 deep.
+ * - otherwise **[head, payload bytes]**: the head (ids, method, status) as JSON text and the
+ *   payload serialized by @mp/serialize on its own, so that a payload that cannot be decoded on
+ *   arrival (a class whose module is missing there...) fails that one call, not the connection.
+ */
+import { dumps } from '@mp/serialize';
+import { decodeAsync } from '@mp/serialize/spi';
+
+function jsonSafe(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object': {
+      if (value === null) return true;
+      if (depth > 3 || !Array.isArray(value) || value.length > 64) return false;
+      for (let i = 0; i < value.length; i++) if (!jsonSafe(value[i], depth + 1)) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** What to hand to `Connection.send` for `message` (throws if its payload cannot be serialized). */
+export function pack(message: readonly unknown[]): unknown {
+  if (jsonSafe(message, 0)) return JSON.stringify(message);
+  const last = message.length - 1;
+  return [JSON.stringify(message.slice(0, last)), dumps(message[last])];
+}
+
+/** A received message: its head, and its payload (decoded, or the error that decoding raised). */
+export interface Unpacked {
+  readonly head: unknown[];
+  readonly payload: unknown;
+  readonly error: unknown;
+}
+
+const NO_ERROR = undefined;
+
+/**
+ * Undoes `pack`: synchronous for JSON text (the hot path), a Promise for a serialized payload
+ * (which may need modules imported first). A message that is neither form throws: the
+ * connection should close.
+ */
+export function unpack(received: unknown): Unpacked | Promise<Unpacked> {
+  if (typeof received === 'string') {
+    const message = JSON.parse(received) as unknown[];
+    if (!Array.isArray(message) || message.length === 0) throw new TypeError('malformed manager message');
+    return { head: message.slice(0, -1), payload: message[message.length - 1], error: NO_ERROR };
+  }
+  return unpackBytes(received);
+}
+
+async function unpackBytes(received: unknown): Promise<Unpacked> {
+  if (!Array.isArray(received) || received.length !== 2 || typeof received[0] !== 'string' || !(received[1] instanceof Uint8Array)) {
+    throw new TypeError('malformed manager message');
+  }
+  const head = JSON.parse(received[0]) as unknown[];
+  if (!Array.isArray(head)) throw new TypeError('malformed manager message');
+  try {
+    return { head, payload: await decodeAsync(received[1]), error: NO_ERROR };
+  } catch (error) {
+    return { head, payload: undefined, error: error ?? new Error('undecodable payload') };
+  }
+}
