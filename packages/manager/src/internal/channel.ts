@@ -16,7 +16,7 @@ import { type BaseProxy, type ProxyChannel, type ProxyRegistry, stateOf } from '
 import { type Address, addressKey, describeAddress, familyOf } from './address.js';
 import { setEncodingTo } from './codec-context.js';
 import { makeProxy, trackRemote } from './factory.js';
-import { ERROR, FAILED, MANAGER_OID, OK, PROXY, type Reply, type Request } from './protocol.js';
+import { ERROR, FAILED, MANAGER_OID, OK, PROXY, type Reply, type Request, VOID } from './protocol.js';
 import { isolate } from './state.js';
 import { pack, unpack, type Unpacked } from './wire.js';
 
@@ -157,6 +157,9 @@ export class Channel implements ProxyChannel {
     switch (status) {
       case OK:
         pending.resolve(value);
+        return;
+      case VOID:
+        pending.resolve(undefined);
         return;
       case ERROR:
         pending.reject(markRemote(value));

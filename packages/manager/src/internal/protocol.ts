@@ -20,7 +20,10 @@ export const FAILED = 2;
 /** The method's result is a new shared object: `value` is [id, typeid, exposed]. */
 export const PROXY = 3;
 
-export type Status = typeof OK | typeof ERROR | typeof FAILED | typeof PROXY;
+/** The method returned undefined (sent without a payload: JSON has no undefined). */
+export const VOID = 4;
+
+export type Status = typeof OK | typeof ERROR | typeof FAILED | typeof PROXY | typeof VOID;
 export type Request = [rid: number, oid: number, method: string, args: unknown[]];
 export type Reply = [rid: number, status: Status, value: unknown];
 

@@ -24,7 +24,7 @@ import type { Address } from './address.js';
 import { type Caller, currentCaller, runAs, SERVER_CALLER } from './caller.js';
 import { setEncodingFor } from './codec-context.js';
 import { makeProxy } from './factory.js';
-import { ERROR, FAILED, GETVALUE, MANAGER_OID, OK, PROXY, type Reply, REPR, type Request } from './protocol.js';
+import { ERROR, FAILED, GETVALUE, MANAGER_OID, OK, PROXY, type Reply, REPR, type Request, VOID } from './protocol.js';
 import { adapt, BUILTINS, plainValue } from './referents/index.js';
 import { invokeCallable, isBuiltin, publicMethods, type TypeSpec } from './registry.js';
 import { repr } from './repr.js';
@@ -236,7 +236,7 @@ export class ServerCore implements LocalServer {
   #result(client: Client, rid: number, entry: ObjectEntry, method: string, value: unknown): void {
     const typeid = entry.methodToTypeid?.[method];
     if (typeid === undefined) {
-      this.#send(client, [rid, OK, value]);
+      this.#send(client, value === undefined ? [rid, VOID, 0] : [rid, OK, value]);
       return;
     }
     try {
