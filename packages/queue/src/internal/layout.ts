@@ -3,7 +3,7 @@
  * process; see DESIGN.md "Where shared state lives").
  *
  * ```
- * bytes [0, HEADER_BYTES)              header: Int32 words, indexes below
+ * bytes [0, HEADER_BYTES)              header: Int32 words in five cache lines, indexes below
  * bytes [HEADER_BYTES, +capacity)      the ring: frames, each [u32 header][payload][pad to 4]
  * ```
  *
@@ -19,6 +19,9 @@
  * an item counts from its `put`, also while it waits in a producer's buffer or the broker.
  *
  * Invariants:
+ * - Each isolate caches the last `WRITE_POS` it read (readers) and `READ_POS` (writers) and
+ *   re-reads the word only when the cached value says "empty"/"full": a stale value only
+ *   understates data and room, so the decision is safe, and the word's cache line stays put.
  * - `WRITE_POS` is stored only by the holder of `WLOCK`, after the frame's bytes are written
  *   (one atomic store publishes a whole frame: a writer that dies earlier published nothing).
  * - `READ_POS`/`ITEMS_READ` are stored only by the holder of `RLOCK`, through the journal
@@ -33,44 +36,66 @@
  *   by the broker for remote puts) and not yet written into the ring. While it is non-zero, no
  *   root thread writes to the ring directly, so each producer's items keep their order.
  * - Waiter counters (`*_WAITERS`) are incremented around a futex wait; a writer/reader notifies
- *   only when the matching counter is non-zero. Each wait re-checks a word it loaded before
- *   testing its condition, so a change in between makes the wait return at once.
+ *   only when the matching counter is non-zero and it sets the matching `*_NOTIFIED` flag, which
+ *   every waiter clears before sleeping. Each wait re-checks a word it loaded before testing its
+ *   condition, so a change in between (notified or not) makes the wait return at once.
  */
 
-/** Header word indexes (Int32). */
+/*
+ * Header word indexes (Int32), grouped by who writes them into separate 64-byte cache lines:
+ * with every word on one line, a producer and a consumer on two cores moved that line back and
+ * forth on each of their ~15 atomic operations per item (see the README's design notes).
+ */
+
+// Line 0: fixed at creation, or written rarely.
 export const MAGIC = 0;
 export const CAPACITY = 1;
 export const MAXSIZE = 2;
 export const FLAGS = 3;
-/** Writers' lock: 0 or the holder's token. */
-export const WLOCK = 4;
-export const WLOCK_WAITERS = 5;
-/** Readers' lock: 0 or the holder's token. */
-export const RLOCK = 6;
-export const RLOCK_WAITERS = 7;
-/** Bytes written (futex of readers waiting for data). */
-export const WRITE_POS = 8;
-/** Bytes read (futex of writers waiting for space). */
-export const READ_POS = 9;
-/** Items put (counted at put time). */
-export const ITEMS_ADDED = 10;
-/** Items taken out of the ring (futex of bounded puts waiting for a free slot). */
-export const ITEMS_READ = 11;
-export const DATA_WAITERS = 12;
-export const SPACE_WAITERS = 13;
-export const SIZE_WAITERS = 14;
 /** Items held by the broker, not yet in the ring (futex: notified when it drops to 0). */
-export const OVERFLOW = 15;
-export const OVERFLOW_WAITERS = 16;
+export const OVERFLOW = 4;
+export const OVERFLOW_WAITERS = 5;
 /** JoinableQueue: items put and not yet marked done (futex of join()). */
-export const UNFINISHED = 17;
-export const JOIN_WAITERS = 18;
-/** The readers' commit journal. */
-export const JR_VALID = 19;
-export const JR_POS = 20;
-export const JR_ITEMS = 21;
+export const UNFINISHED = 6;
+export const JOIN_WAITERS = 7;
 
-export const HEADER_WORDS = 24;
+// Line 1: writers.
+/** Writers' lock: 0 or the holder's token. */
+export const WLOCK = 16;
+export const WLOCK_WAITERS = 17;
+/** Bytes written (futex of readers waiting for data). */
+export const WRITE_POS = 18;
+/** Items put (counted at put time). */
+export const ITEMS_ADDED = 19;
+
+// Line 2: readers.
+/** Readers' lock: 0 or the holder's token. */
+export const RLOCK = 32;
+export const RLOCK_WAITERS = 33;
+/** Bytes read (futex of writers waiting for space). */
+export const READ_POS = 34;
+/** Items taken out of the ring (futex of bounded puts waiting for a free slot). */
+export const ITEMS_READ = 35;
+/** The readers' commit journal. */
+export const JR_VALID = 36;
+export const JR_POS = 37;
+export const JR_ITEMS = 38;
+
+// Lines 3 and 4: sleepers (written only around a futex wait; read by every publish/commit).
+/**
+ * `*_NOTIFIED` are the "already notified" flags of the three data futexes: a notifier wakes
+ * sleepers only when it turns the flag from 0 to 1, and every waiter clears it before it sleeps.
+ * So while a woken consumer is on its way (an async wake-up goes through its event loop),
+ * producers do not pay a futex wake per put.
+ */
+export const DATA_WAITERS = 48;
+export const DATA_NOTIFIED = 49;
+export const SPACE_WAITERS = 64;
+export const SPACE_NOTIFIED = 65;
+export const SIZE_WAITERS = 66;
+export const SIZE_NOTIFIED = 67;
+
+export const HEADER_WORDS = 80;
 export const HEADER_BYTES = HEADER_WORDS * 4;
 
 /** `MAGIC` value: tags the segment as a queue of this layout version. */

@@ -163,7 +163,7 @@ export class LocalCore implements Core {
       while (this.#pending.count > 0) {
         const overflow = seg.overflow();
         if (overflow > 0) {
-          const wait: Wait = { index: OVERFLOW, value: overflow, waiters: OVERFLOW_WAITERS, slice: FEEDER_SLICE_MS };
+          const wait: Wait = { index: OVERFLOW, value: overflow, waiters: OVERFLOW_WAITERS, slice: FEEDER_SLICE_MS, flag: -1 };
           await idleOn(seg, wait, FEEDER_SLICE_MS);
           continue;
         }

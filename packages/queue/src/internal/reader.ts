@@ -6,6 +6,7 @@
 import { decodeInPlace, NOT_TAGGED } from './item.js';
 import {
   CONT,
+  DATA_NOTIFIED,
   DATA_WAITERS,
   frameBytes,
   HEADER_BYTES,
@@ -17,11 +18,13 @@ import {
   MORE,
   READ_POS,
   RLOCK,
+  SIZE_NOTIFIED,
   SIZE_WAITERS,
+  SPACE_NOTIFIED,
   SPACE_WAITERS,
   WRITE_POS,
 } from './layout.js';
-import { FOREVER_SLICE_MS, type Segment, type Wait } from './segment.js';
+import { FOREVER_SLICE_MS, type Segment, type Wait, wake } from './segment.js';
 
 /** The state of one get across calls of {@link readStep} (big items span several frames). */
 export class ReadOp {
@@ -43,25 +46,43 @@ export class ReadOp {
 export const DECODED: unique symbol = Symbol('decoded');
 
 /**
+ * True when a frame is there at `rp`. Uses the cached WRITE_POS, re-read only when it says
+ * "empty" (or is too stale to say anything), so a consumer with items ahead of it does not pull
+ * the writers' cache line on every get.
+ */
+function hasData(seg: Segment, rp: number): boolean {
+  let ahead = (seg.cachedWritePos - rp) | 0;
+  if (ahead <= 0 || ahead > seg.capacity) {
+    seg.cachedWritePos = Atomics.load(seg.i32, WRITE_POS);
+    ahead = (seg.cachedWritePos - rp) | 0;
+  }
+  return ahead > 0;
+}
+
+/** Waiting for data: WRITE_POS to move from the value hasData() just read. */
+function dataWait(seg: Segment): Wait {
+  return { index: WRITE_POS, value: seg.cachedWritePos, waiters: DATA_WAITERS, slice: FOREVER_SLICE_MS, flag: DATA_NOTIFIED };
+}
+
+/**
  * Takes the next item out of the ring: its bytes, or what to wait for. Holds RLOCK across the
  * fragments of a big item (`op.holding`); call again with the same `op` after the wait.
  */
 export function readStep(seg: Segment, op: ReadOp): Uint8Array | Wait | typeof DECODED {
   const i32 = seg.i32;
   if (!op.holding) {
-    const wp = Atomics.load(i32, WRITE_POS);
-    if (wp === Atomics.load(i32, READ_POS)) return { index: WRITE_POS, value: wp, waiters: DATA_WAITERS, slice: FOREVER_SLICE_MS };
+    if (!hasData(seg, Atomics.load(i32, READ_POS))) return dataWait(seg);
     const locked = seg.lock(RLOCK);
     if (locked !== true) return locked;
     op.holding = true;
   }
   for (;;) {
     const rp = Atomics.load(i32, READ_POS);
-    const wp = Atomics.load(i32, WRITE_POS);
-    if (rp === wp) {
+    if (!hasData(seg, rp)) {
       if (op.out === null && !op.skipping) releaseRead(seg, op);
-      return { index: WRITE_POS, value: wp, waiters: DATA_WAITERS, slice: FOREVER_SLICE_MS };
+      return dataWait(seg);
     }
+    const wp = seg.cachedWritePos;
     const off = rp & seg.mask;
     const header = i32[(HEADER_BYTES + off) >> 2]! >>> 0;
     const length = header & LEN_MASK;
@@ -131,6 +152,6 @@ function commitRead(seg: Segment, rp: number, items: number, wp: number, itemDon
   Atomics.store(i32, READ_POS, rp);
   Atomics.store(i32, ITEMS_READ, items);
   Atomics.store(i32, JR_VALID, 0);
-  if (Atomics.load(i32, SPACE_WAITERS) > 0 && seg.capacity - ((wp - rp) | 0) >= seg.lowWater) Atomics.notify(i32, READ_POS);
-  if (itemDone && Atomics.load(i32, SIZE_WAITERS) > 0) Atomics.notify(i32, ITEMS_READ);
+  if (seg.capacity - ((wp - rp) | 0) >= seg.lowWater) wake(i32, READ_POS, SPACE_WAITERS, SPACE_NOTIFIED);
+  if (itemDone) wake(i32, ITEMS_READ, SIZE_WAITERS, SIZE_NOTIFIED);
 }

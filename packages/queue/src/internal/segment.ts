@@ -12,6 +12,7 @@ import { isTokenAlive, runtime } from '@mp/context/spi';
 import { encodeStringInto } from './item.js';
 import {
   CONT,
+  DATA_NOTIFIED,
   DATA_WAITERS,
   frameBytes,
   HEADER_BYTES,
@@ -27,7 +28,9 @@ import {
   OVERFLOW_WAITERS,
   READ_POS,
   RLOCK,
+  SIZE_NOTIFIED,
   SIZE_WAITERS,
+  SPACE_NOTIFIED,
   SPACE_WAITERS,
   UNFINISHED,
   WRITE_POS,
@@ -41,6 +44,13 @@ export interface Wait {
   readonly waiters: number;
   /** Longest single sleep (ms): lock waits wake up to check whether the holder died. */
   readonly slice: number;
+  /** The word's "already notified" flag, cleared before sleeping (-1: none). */
+  readonly flag: number;
+}
+
+/** Wakes the sleepers of `i32[index]` unless a wake-up is already on its way (see layout.ts). */
+export function wake(i32: Int32Array, index: number, waiters: number, flag: number): void {
+  if (Atomics.load(i32, waiters) > 0 && Atomics.compareExchange(i32, flag, 0, 1) === 0) Atomics.notify(i32, index);
 }
 
 const LOCK_SLICE_MS = 100;
@@ -61,6 +71,10 @@ export class Segment {
   readonly maxsize: number;
   /** This isolate's liveness token (lock owner id). */
   readonly token: number;
+  /** The last WRITE_POS this isolate read (readers re-read it only when it says "empty"). */
+  cachedWritePos: number;
+  /** The last READ_POS this isolate read (writers re-read it only when it says "full"). */
+  #readPos: number;
 
   constructor(sab: SharedArrayBuffer, capacity: number, maxsize: number) {
     this.i32 = new Int32Array(sab, 0, (HEADER_BYTES + capacity) >> 2);
@@ -72,6 +86,8 @@ export class Segment {
     this.lowWater = capacity >> 2;
     this.maxsize = maxsize;
     this.token = runtime().token || 0x3fff_ffff;
+    this.cachedWritePos = Atomics.load(this.i32, WRITE_POS);
+    this.#readPos = Atomics.load(this.i32, READ_POS);
   }
 
   // ---- locks -------------------------------------------------------------------------------
@@ -90,7 +106,7 @@ export class Segment {
       if (index === RLOCK) this.#repairReaders();
       return true;
     }
-    return { index, value: holder, waiters: index + 1, slice: LOCK_SLICE_MS };
+    return { index, value: holder, waiters: index + 1, slice: LOCK_SLICE_MS, flag: -1 };
   }
 
   /** One attempt, no spinning: true if taken. */
@@ -141,7 +157,7 @@ export class Segment {
     for (;;) {
       const read = Atomics.load(i32, ITEMS_READ);
       const added = Atomics.load(i32, ITEMS_ADDED);
-      if (((added - read) | 0) >= this.maxsize) return { index: ITEMS_READ, value: read, waiters: SIZE_WAITERS, slice: FOREVER_SLICE_MS };
+      if (((added - read) | 0) >= this.maxsize) return { index: ITEMS_READ, value: read, waiters: SIZE_WAITERS, slice: FOREVER_SLICE_MS, flag: SIZE_NOTIFIED };
       if (Atomics.compareExchange(i32, ITEMS_ADDED, added, (added + 1) | 0) === added) return true;
     }
   }
@@ -162,7 +178,7 @@ export class Segment {
   /** JoinableQueue.join(): done when no task is unfinished. */
   joinStep(): true | Wait {
     const n = Atomics.load(this.i32, UNFINISHED);
-    return n <= 0 ? true : { index: UNFINISHED, value: n, waiters: JOIN_WAITERS, slice: FOREVER_SLICE_MS };
+    return n <= 0 ? true : { index: UNFINISHED, value: n, waiters: JOIN_WAITERS, slice: FOREVER_SLICE_MS, flag: -1 };
   }
 
   overflow(): number {
@@ -179,20 +195,33 @@ export class Segment {
 
   // ---- writing (caller holds WLOCK) ---------------------------------------------------------
 
+  /** Free bytes now (re-reads READ_POS). */
   free(): number {
-    return this.capacity - ((Atomics.load(this.i32, WRITE_POS) - Atomics.load(this.i32, READ_POS)) | 0);
+    this.#readPos = Atomics.load(this.i32, READ_POS);
+    return this.capacity - ((Atomics.load(this.i32, WRITE_POS) - this.#readPos) | 0);
+  }
+
+  /** Free bytes at `wp` from the cached READ_POS, re-read when that says less than `need`. */
+  #room(wp: number, need: number): number {
+    let free = this.capacity - ((wp - this.#readPos) | 0);
+    if (free < need || free > this.capacity) {
+      this.#readPos = Atomics.load(this.i32, READ_POS);
+      free = this.capacity - ((wp - this.#readPos) | 0);
+    }
+    return free;
   }
 
   /** What a writer waits for when the ring is too full: a reader moving READ_POS. */
   spaceWait(): Wait {
-    return { index: READ_POS, value: Atomics.load(this.i32, READ_POS), waiters: SPACE_WAITERS, slice: FOREVER_SLICE_MS };
+    return { index: READ_POS, value: Atomics.load(this.i32, READ_POS), waiters: SPACE_WAITERS, slice: FOREVER_SLICE_MS, flag: SPACE_NOTIFIED };
   }
 
   /** Writes one item as a frame if it fits; false otherwise. */
   writeOne(item: Uint8Array): boolean {
     const i32 = this.i32;
     const wp = Atomics.load(i32, WRITE_POS);
-    if (frameBytes(item.length) > this.capacity - ((wp - Atomics.load(i32, READ_POS)) | 0)) return false;
+    const need = frameBytes(item.length);
+    if (need > this.#room(wp, need)) return false;
     this.#publish(this.#frame(wp, item.length, item, 0, item.length, -1));
     return true;
   }
@@ -212,7 +241,7 @@ export class Segment {
     const i32 = this.i32;
     const wp = Atomics.load(i32, WRITE_POS);
     const length = 1 + byteLength;
-    if (frameBytes(length) > this.capacity - ((wp - Atomics.load(i32, READ_POS)) | 0)) return false;
+    if (frameBytes(length) > this.#room(wp, frameBytes(length))) return false;
     const off = wp & this.mask;
     const data = (off + 4) & this.mask;
     if (data + length > this.capacity) return false;
@@ -229,7 +258,7 @@ export class Segment {
   writeFragment(item: Uint8Array, offset: number): number {
     const i32 = this.i32;
     const wp = Atomics.load(i32, WRITE_POS);
-    const free = this.capacity - ((wp - Atomics.load(i32, READ_POS)) | 0);
+    const free = this.free();
     const first = offset === 0;
     if (first && frameBytes(item.length) <= free) {
       this.#publish(this.#frame(wp, item.length, item, 0, item.length, -1));
@@ -270,6 +299,6 @@ export class Segment {
 
   #publish(wp: number): void {
     Atomics.store(this.i32, WRITE_POS, wp);
-    if (Atomics.load(this.i32, DATA_WAITERS) > 0) Atomics.notify(this.i32, WRITE_POS);
+    wake(this.i32, WRITE_POS, DATA_WAITERS, DATA_NOTIFIED);
   }
 }

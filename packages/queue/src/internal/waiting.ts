@@ -17,6 +17,7 @@ export function blockOn(seg: Segment, wait: Wait, deadline: Deadline): void {
   }
   const ms = deadline.slice(wait.slice);
   Atomics.add(seg.i32, wait.waiters, 1);
+  if (wait.flag >= 0) Atomics.store(seg.i32, wait.flag, 0);
   try {
     waitSync(seg.i32, wait.index, wait.value, ms);
   } finally {
@@ -28,6 +29,7 @@ export function blockOn(seg: Segment, wait: Wait, deadline: Deadline): void {
 export async function awaitOn(seg: Segment, wait: Wait, deadline: Deadline): Promise<void> {
   const ms = deadline.slice(wait.slice);
   Atomics.add(seg.i32, wait.waiters, 1);
+  if (wait.flag >= 0) Atomics.store(seg.i32, wait.flag, 0);
   try {
     await waitAsync(seg.i32, wait.index, wait.value, ms);
   } finally {
@@ -38,6 +40,7 @@ export async function awaitOn(seg: Segment, wait: Wait, deadline: Deadline): Pro
 /** Like {@link awaitOn} but does not keep the event loop alive (for background loops). */
 export async function idleOn(seg: Segment, wait: Wait, ms: number): Promise<void> {
   Atomics.add(seg.i32, wait.waiters, 1);
+  if (wait.flag >= 0) Atomics.store(seg.i32, wait.flag, 0);
   try {
     const result = Atomics.waitAsync(seg.i32, wait.index, wait.value, Math.min(ms, wait.slice));
     if (result.async) await result.value;
