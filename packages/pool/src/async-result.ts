@@ -36,8 +36,10 @@ export class AsyncResult<T> {
   #value: unknown = undefined;
   #callback: ((value: T) => void) | null;
   #errorCallback: ((error: unknown) => void) | null;
-  #waiters: Promise<void> | null = null;
-  #wake: (() => void) | null = null;
+  /** Made on the first wait, shared by every `get()`; settled with the outcome. */
+  #promise: Promise<T> | null = null;
+  #resolve: ((value: T) => void) | null = null;
+  #reject: ((error: unknown) => void) | null = null;
 
   /** @internal Made by the Pool. */
   constructor(callback: ((value: T) => void) | null = null, errorCallback: ((error: unknown) => void) | null = null) {
@@ -50,24 +52,29 @@ export class AsyncResult<T> {
    * it rejects with a TimeoutError if the result is not ready by then (the task goes on; call
    * `get()` again to wait more).
    */
-  async get(timeout?: number | null): Promise<T> {
-    if (this.#state === PENDING) {
-      const ms = checkMs(timeout, 'timeout');
-      if (!(await this.#waitFor(ms))) {
-        throw new TimeoutError(`the result was not ready within ${ms} ms (the task goes on: call get() again to wait longer)`);
-      }
+  get(timeout?: number | null): Promise<T> {
+    if (this.#state === OK) return Promise.resolve(this.#value as T);
+    if (this.#state === FAILED) return Promise.reject(this.#value);
+    let ms: number | null;
+    try {
+      ms = checkMs(timeout, 'timeout');
+    } catch (error) {
+      return Promise.reject(error);
     }
-    if (this.#state === FAILED) throw this.#value;
-    return this.#value as T;
+    if (ms === null) return this.#outcome();
+    return this.#within(ms).then((ready) => {
+      if (!ready) throw new TimeoutError(`the result was not ready within ${ms} ms (the task goes on: call get() again to wait longer)`);
+      return this.#outcome();
+    });
   }
 
   /** Waits until the result is ready, or `timeout` ms pass. Resolves either way (check `ready()`). */
   async wait(timeout?: number | null): Promise<void> {
     if (this.#state !== PENDING) return;
-    await this.#waitFor(checkMs(timeout, 'timeout'));
+    const ms = checkMs(timeout, 'timeout');
+    await (ms === null ? this.#outcome().then(noop, noop) : this.#within(ms));
   }
 
-  /** True once the task has finished (successfully or not). */
   ready(): boolean {
     return this.#state !== PENDING;
   }
@@ -101,24 +108,38 @@ export class AsyncResult<T> {
         reportCallbackError(ok ? 'callback' : 'errorCallback', error);
       }
     }
-    this.#wake?.();
-    this.#wake = null;
+    if (ok) this.#resolve?.(value as T);
+    else this.#reject?.(value);
+    this.#resolve = this.#reject = null;
     return true;
   }
 
-  /** True when settled, false on timeout. */
-  #waitFor(ms: number | null): Promise<boolean> {
-    if (this.#waiters === null) {
-      this.#waiters = new Promise<void>((resolve) => {
-        this.#wake = resolve;
+  /** The promise of the outcome (one per result; a rejection nobody awaits is not reported). */
+  #outcome(): Promise<T> {
+    if (this.#promise === null) {
+      if (this.#state === OK) return Promise.resolve(this.#value as T);
+      if (this.#state === FAILED) return Promise.reject(this.#value);
+      this.#promise = new Promise<T>((resolve, reject) => {
+        this.#resolve = resolve;
+        this.#reject = reject;
       });
+      this.#promise.catch(noop);
     }
-    const settled = this.#waiters.then(() => true);
-    if (ms === null) return settled;
+    return this.#promise;
+  }
+
+  /** True once settled, false if `ms` pass first. */
+  #within(ms: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(this.#state !== PENDING), ms);
     });
+    const settled = this.#outcome().then(yes, yes);
     return Promise.race([settled, expired]).finally(() => clearTimeout(timer));
   }
+}
+
+function noop(): void {}
+function yes(): true {
+  return true;
 }

@@ -210,8 +210,7 @@ export class Pool {
       if (this.#sup.broken !== null) return void result[kSettle](false, this.#sup.broken);
       if (this.#sup.state === 'TERMINATE') return void result[kSettle](false, new PoolTerminatedError());
       const cs = size ?? defaultChunksize(items.length, this.#processes);
-      const chunks = items.length === 0 ? 0 : Math.ceil(items.length / cs);
-      const job = new MapJob<R>(result, kind, opts, this.#sup.dispatcher, items.length, chunks);
+      const job = new MapJob<R>(result, kind, opts, this.#sup.dispatcher, items.length, cs);
       try {
         const entry = this.#sup.dispatcher.fns.entry(fn as Function);
         const star = kind === KIND_STARMAP;

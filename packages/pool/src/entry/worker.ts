@@ -33,7 +33,7 @@ export async function runPoolWorker(spec: WorkerSpec): Promise<void> {
   else channel = await WorkerSocket.connect(spec.path!, spec.authkey!, spec.id);
   const loop = new WorkerLoop(channel, spec.slot, spec.maxHeapMb);
   // The pool closes the channel when it is terminated: nothing left to do here.
-  channel.listen((bytes, sidecar, first, count) => loop.receive(bytes, sidecar, first, count), () => process.exit(0));
+  channel.listen((batch) => loop.receive(batch), () => process.exit(0));
 
   if (spec.init !== null) {
     try {
@@ -46,11 +46,11 @@ export async function runPoolWorker(spec: WorkerSpec): Promise<void> {
       } catch {
         report = encode([R_INIT_ERROR, new Error(String((error as Error)?.message ?? error))]).bytes;
       }
-      channel.send(report, null);
+      channel.send({ bytes: report, sidecar: null });
       throw error; // printed on stderr as `Process SpawnPoolWorker-1:` + stack; exit code 1
     }
   }
-  channel.send(encode([R_READY]).bytes, null);
+  channel.send({ plain: [R_READY] });
   await loop.finished;
   channel.close();
 }

@@ -55,6 +55,7 @@ export class IMapJob extends SignalledJob {
   /** An error that ends the iteration (abort, terminate), or null. */
   #fatal: { error: unknown } | null = null;
   readonly #waiters: Waiter[] = [];
+  #delivering = false;
 
   constructor(
     kind: Kind,
@@ -245,14 +246,21 @@ export class IMapJob extends SignalledJob {
     return this.#take();
   }
 
+  /** Serves waiting consumers. Not reentrant: taking a result may read input, which may call it again. */
   #deliver(): void {
-    while (this.#waiters.length > 0) {
-      const next = this.#take();
-      if (next === undefined) return;
-      const waiter = this.#waiters.shift()!;
-      if (next === 'done') waiter.resolve(DONE);
-      else if (next.ok) waiter.resolve({ done: false, value: next.value });
-      else waiter.reject(next.value);
+    if (this.#delivering) return;
+    this.#delivering = true;
+    try {
+      while (this.#waiters.length > 0) {
+        const next = this.#take();
+        if (next === undefined) return;
+        const waiter = this.#waiters.shift()!;
+        if (next === 'done') waiter.resolve(DONE);
+        else if (next.ok) waiter.resolve({ done: false, value: next.value });
+        else waiter.reject(next.value);
+      }
+    } finally {
+      this.#delivering = false;
     }
   }
 

@@ -8,36 +8,20 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { MessagePort, TransferListItem } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { AUTH_MAX_FRAME, answerChallenge, deliverChallenge, FramedSocket, MAX_FRAME } from '@mp/connection/spi';
-import type { Sidecar } from '@mp/serialize/spi';
-import { FRAME_BATCH, FRAME_START } from './protocol.js';
+import { type Incoming, type Outgoing, postBatch, readFrame, readPortMessage, writeBatch } from './wire.js';
 
 export interface ChannelEvents {
-  batch(bytes: Uint8Array, sidecar: Sidecar | undefined): void;
+  batch(batch: Incoming): void;
   start(wseq32: number): void;
   close(): void;
 }
 
 export interface OwnerChannel {
   /** Sends a batch holding the tasks `first .. first + count - 1` (so a worker that cannot decode it can fail them). */
-  send(bytes: Uint8Array, sidecar: Sidecar | null, first: number, count: number): void;
+  send(out: Outgoing, first: number, count: number): void;
   close(): void;
-}
-
-/** True if posting `bytes` may transfer (move) its buffer: the view covers a buffer of its own. */
-export function ownsBuffer(bytes: Uint8Array): boolean {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
-}
-
-/** Posts a batch on a port, moving its buffer when it can (no copy). */
-export function postBatch(port: MessagePort, bytes: Uint8Array, sidecar: Sidecar | null | undefined): void {
-  const transfer: TransferListItem[] = ownsBuffer(bytes) ? [bytes.buffer as ArrayBuffer] : [];
-  if (sidecar && (sidecar.shared.length > 0 || sidecar.transfer.length > 0)) {
-    port.postMessage([bytes, sidecar], [...transfer, ...(sidecar.transfer as TransferListItem[])]);
-  } else {
-    port.postMessage(bytes, transfer);
-  }
 }
 
 export class PortChannel implements OwnerChannel {
@@ -46,19 +30,16 @@ export class PortChannel implements OwnerChannel {
   constructor(port: MessagePort, events: ChannelEvents) {
     this.#port = port;
     port.on('message', (message: unknown) => {
-      if (typeof message === 'number') events.start(message);
-      else if (message instanceof Uint8Array) events.batch(message, undefined);
-      else if (Array.isArray(message)) events.batch(message[0] as Uint8Array, message[1] as Sidecar);
+      const incoming = readPortMessage(message);
+      if (typeof incoming === 'number') events.start(incoming);
+      else if (incoming !== null) events.batch(incoming);
     });
     port.once('close', () => events.close());
     port.unref();
   }
 
-  send(bytes: Uint8Array, sidecar: Sidecar | null, first: number, count: number): void {
-    const transfer: TransferListItem[] = ownsBuffer(bytes) ? [bytes.buffer as ArrayBuffer] : [];
-    if (sidecar !== null && sidecar.transfer.length > 0) transfer.push(...(sidecar.transfer as TransferListItem[]));
-    const empty = sidecar === null || (sidecar.shared.length === 0 && sidecar.transfer.length === 0);
-    this.#port.postMessage([bytes, empty ? null : sidecar, first, count], transfer);
+  send(out: Outgoing, first: number, count: number): void {
+    postBatch(this.#port, out, first, count);
   }
 
   close(): void {
@@ -66,22 +47,11 @@ export class PortChannel implements OwnerChannel {
   }
 }
 
-/** Writes `[u32 length][type][body]` as one frame, in one writev. */
-export function writeFrame(socket: net.Socket, type: number, body: Uint8Array): void {
-  const header = Buffer.allocUnsafe(5);
-  header.writeUInt32BE(body.byteLength + 1, 0);
-  header[4] = type;
-  socket.cork();
-  socket.write(header);
-  socket.write(body);
-  socket.uncork();
-}
-
-/** Reads typed frames from a FramedSocket until it ends. */
-export function readFrames(framed: FramedSocket, onFrame: (type: number, frame: Buffer) => void, onEnd: () => void): void {
+/** Reads frames from a FramedSocket until it ends. */
+export function readFrames(framed: FramedSocket, onFrame: (frame: Buffer) => void, onEnd: () => void): void {
   let ended = false;
   const drain = (): void => {
-    for (let frame = framed.tryRead(); frame !== undefined; frame = framed.tryRead()) onFrame(frame[0] ?? 0, frame);
+    for (let frame = framed.tryRead(); frame !== undefined; frame = framed.tryRead()) onFrame(frame);
     if (framed.ended && !ended) {
       ended = true;
       onEnd();
@@ -107,26 +77,17 @@ export class SocketChannel implements OwnerChannel {
   listen(events: ChannelEvents): void {
     readFrames(
       this.#framed,
-      (type, frame) => {
-        if (type === FRAME_BATCH) events.batch(frame.subarray(1), undefined);
-        else if (type === FRAME_START) events.start(frame.readUInt32BE(1));
+      (frame) => {
+        const incoming = readFrame(frame);
+        if (typeof incoming === 'number') events.start(incoming);
+        else if (incoming !== null) events.batch(incoming);
       },
       () => events.close(),
     );
   }
 
-  send(bytes: Uint8Array, _sidecar: Sidecar | null, first: number, count: number): void {
-    if (this.#framed.ended) return;
-    const header = Buffer.allocUnsafe(13);
-    header.writeUInt32BE(bytes.byteLength + 9, 0);
-    header[4] = FRAME_BATCH;
-    header.writeUInt32BE(first >>> 0, 5);
-    header.writeUInt32BE(count >>> 0, 9);
-    const socket = this.#framed.socket;
-    socket.cork();
-    socket.write(header);
-    socket.write(bytes);
-    socket.uncork();
+  send(out: Outgoing, first: number, count: number): void {
+    if (!this.#framed.ended) writeBatch(this.#framed.socket, out, first, count);
   }
 
   close(): void {

@@ -1,14 +1,10 @@
 /**
  * The wire protocol between a pool (the dispatcher in the owning process) and its workers.
  *
- * Channels, one per worker, never shared:
- * - `thread`: a MessagePort. Owner → worker: a batch (`Uint8Array`, or `[Uint8Array, Sidecar]`
- *   when it carries shared memory or ports). Worker → owner: a batch, or a number (the start
- *   marker of a task that asked for one).
- * - `spawn`: a Unix socket with length-prefixed frames (@mp/connection framing); byte 0 of each
- *   frame is its type ({@link FRAME_BATCH} or {@link FRAME_START}), the rest its body.
+ * Channels, one per worker, never shared: a MessagePort for `thread` workers, a Unix socket with
+ * length-prefixed frames for `spawn` workers (wire.ts says how batches travel on each).
  *
- * A batch is one @mp/serialize payload holding a flat array of ops: `[op, ...fields, op, ...]`.
+ * A batch is a flat array of ops, `[op, ...fields, op, ...]`, sent as one message.
  * Batches coalesce everything one side has to say in one tick (many tasks, many results), so a
  * burst of 10k tiny tasks costs a few dozen messages, not 20k.
  *
@@ -69,6 +65,7 @@ export const F_SIGNAL = 2; // give the task its own AbortSignal
 /** Spawn frame types (byte 0 of a frame). */
 export const FRAME_BATCH = 1;
 export const FRAME_START = 2; // body: u32 big-endian wseq
+export const FRAME_PLAIN = 3;
 
 /** Words of the thread worker's shared slot. */
 export const SLOT_RUNNING = 0;

@@ -15,6 +15,7 @@ import { decode, decodeAsync, encode, type Sidecar } from '@mp/serialize/spi';
 import { WorkerDiedError } from '../errors.js';
 import { Dispatcher, type DispatcherHost } from './dispatcher.js';
 import { PortChannel, type ChannelEvents, SocketChannel, WorkerServer } from './owner-channel.js';
+import type { Incoming } from './wire.js';
 import { SLOT_WORDS } from './protocol.js';
 import { type ProcessLike, WorkerHandle } from './worker-handle.js';
 
@@ -138,8 +139,11 @@ export class Supervisor implements DispatcherHost {
 
   #events(worker: WorkerHandle): ChannelEvents {
     return {
-      batch: (bytes, sidecar) => this.#onBatch(worker, bytes, sidecar),
-      start: (wseq) => this.dispatcher.onStart(worker, wseq),
+      batch: (batch) => this.#onBatch(worker, batch),
+      start: (wseq) => {
+        if (worker.lagging !== null) worker.lagging = worker.lagging.then(() => this.dispatcher.onStart(worker, wseq));
+        else this.dispatcher.onStart(worker, wseq);
+      },
       close: () => {
         worker.channelClosed = true;
         this.#maybeGone(worker);
@@ -147,8 +151,8 @@ export class Supervisor implements DispatcherHost {
     };
   }
 
-  /** Answers are decoded in order; one that needs a module not loaded here waits for it (and so do the next). */
-  #onBatch(worker: WorkerHandle, bytes: Uint8Array, sidecar: Sidecar | undefined): void {
+  /** Answers are handled in order; a batch that needs a module not loaded here waits for it (and so does what follows). */
+  #onBatch(worker: WorkerHandle, batch: Incoming): void {
     const handle = (ops: unknown[]): void => {
       try {
         this.dispatcher.onBatch(worker, ops);
@@ -156,8 +160,13 @@ export class Supervisor implements DispatcherHost {
         this.kill(worker);
       }
     };
+    const { bytes, sidecar } = batch;
     if (worker.lagging !== null) {
-      worker.lagging = worker.lagging.then(() => decodeAsync<unknown[]>(bytes, sidecar).then(handle, () => this.kill(worker)));
+      worker.lagging = worker.lagging.then(() => (bytes === undefined ? handle(batch.ops!) : decodeAsync<unknown[]>(bytes, sidecar).then(handle, () => this.kill(worker))));
+      return;
+    }
+    if (bytes === undefined) {
+      handle(batch.ops!);
       return;
     }
     let ops: unknown[];

@@ -2,9 +2,10 @@
  * The owner's record of one worker: its process, channel, the tasks it holds (in the order sent,
  * which is the order it runs them), and an outbox of ops coalesced into one batch per flush.
  */
-import { encode, type Sidecar } from '@mp/serialize/spi';
+import { encode } from '@mp/serialize/spi';
 import type { FnEntry } from './fn-table.js';
 import type { OwnerChannel } from './owner-channel.js';
+import { isPlain } from './plain.js';
 import { KIND_APPLY, OP_ABORT, OP_DROP_FN, OP_FN, OP_STOP, OP_TASK, SLOT_RUNNING } from './protocol.js';
 import type { Task } from './task.js';
 
@@ -50,6 +51,8 @@ export class WorkerHandle {
   #ops: unknown[] = [];
   /** The tasks of the OP_TASK ops in #ops, in order. */
   #opTasks: Task[] = [];
+  /** True while everything in #ops can travel as a plain batch (see plain.ts). */
+  #plain = true;
 
   constructor(id: number, process: ProcessLike, slot: Int32Array | null, shared: boolean) {
     this.id = id;
@@ -68,6 +71,7 @@ export class WorkerHandle {
     if (!this.fnSent.has(fn.id)) {
       this.fnSent.add(fn.id);
       this.#ops.push(OP_FN, fn.id, fn.bytes, fn.sidecar);
+      if (fn.sidecar !== null) this.#plain = false;
     }
     const wseq = this.nextWseq++;
     task.wseq = wseq;
@@ -76,6 +80,7 @@ export class WorkerHandle {
     this.assigned++;
     this.#ops.push(OP_TASK, wseq, task.job.kind, fn.id, task.payload, task.flags);
     this.#opTasks.push(task);
+    if (this.#plain && !isPlain(task.payload)) this.#plain = false;
   }
 
   abort(task: Task): void {
@@ -109,16 +114,23 @@ export class WorkerHandle {
     if (this.#ops.length === 0 || this.channel === null) return;
     const ops = this.#ops;
     const tasks = this.#opTasks;
+    const plain = this.#plain;
     this.#ops = [];
     this.#opTasks = [];
-    let encoded: { bytes: Uint8Array; sidecar: Sidecar };
+    this.#plain = true;
+    const first = tasks.length > 0 ? tasks[0]!.wseq : 0;
+    const count = tasks.length === 0 ? 0 : this.nextWseq - first;
+    if (plain) {
+      this.channel.send({ plain: ops }, first, count);
+      return;
+    }
+    let encoded;
     try {
       encoded = encode(ops, { root: 'tasks', sidecar: this.#shared });
     } catch {
       encoded = encode(this.#sendable(ops, tasks, unsendable), { root: 'tasks', sidecar: this.#shared });
     }
-    const first = tasks.length > 0 ? tasks[0]!.wseq : 0;
-    this.channel.send(encoded.bytes, encoded.sidecar, first, tasks.length === 0 ? 0 : this.nextWseq - first);
+    this.channel.send(encoded, first, count);
   }
 
   /** `ops` without the tasks that cannot be encoded (found one by one: the slow path). */

@@ -29,6 +29,8 @@ import {
   R_UNSENDABLE,
   SLOT_RUNNING,
 } from '../protocol.js';
+import { isPlain } from '../plain.js';
+import type { Incoming, Outgoing } from '../wire.js';
 import type { WorkerChannel } from './channel.js';
 import { resolveTaskFunction } from './typescript-loader.js';
 
@@ -79,29 +81,32 @@ export class WorkerLoop {
     this.finished = new Promise((resolve) => (this.#finish = resolve));
     process.on('exit', () => {
       const pending = this.#pending();
-      if (pending !== null) channel.sendOnExit(pending.bytes, pending.sidecar);
+      if (pending !== null) channel.sendOnExit(pending);
     });
   }
 
   /** Queues a batch; batches are handled strictly in arrival order. */
-  receive(bytes: Uint8Array, sidecar: Sidecar | undefined, first: number, count: number): void {
+  receive(batch: Incoming): void {
     this.#inbox = this.#inbox
-      .then(() => this.#handle(bytes, sidecar, first, count))
+      .then(() => this.#handle(batch))
       .catch((error: unknown) => {
         process.stderr.write(`pool worker: cannot go on: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
         process.exit(70);
       });
   }
 
-  async #handle(bytes: Uint8Array, sidecar: Sidecar | undefined, first: number, count: number): Promise<void> {
+  async #handle(batch: Incoming): Promise<void> {
     let ops: unknown[];
-    try {
-      ops = await decodeAsync<unknown[]>(bytes, sidecar);
-    } catch (error) {
-      // Its tasks cannot even be read here (e.g. an argument's class does not compile): they fail.
-      for (let k = 0; k < count; k++) this.#answers.push(R_ERROR, first + k, error);
-      this.flush();
-      return;
+    if (batch.ops !== undefined) ops = batch.ops;
+    else {
+      try {
+        ops = await decodeAsync<unknown[]>(batch.bytes!, batch.sidecar);
+      } catch (error) {
+        // Its tasks cannot even be read here (e.g. an argument's class does not compile): they fail.
+        for (let k = 0; k < batch.count; k++) this.#answers.push(R_ERROR, batch.first + k, error);
+        this.flush();
+        return;
+      }
     }
     for (let i = 0; i < ops.length; ) {
       switch (ops[i]) {
@@ -169,10 +174,10 @@ export class WorkerLoop {
 
   async #run(task: LocalTask): Promise<void> {
     if (this.#slot === null) {
-      this.#channel.start(task.wseq, null);
+      this.#channel.start(task.wseq);
     } else {
       Atomics.store(this.#slot, SLOT_RUNNING, task.wseq | 0);
-      if ((task.flags & F_NOTIFY) !== 0) this.#channel.start(task.wseq, null);
+      if ((task.flags & F_NOTIFY) !== 0) this.#channel.start(task.wseq);
     }
     if (this.#busyCount === 0) this.#busySince = performance.now();
     const controller = (task.flags & F_SIGNAL) !== 0 ? new AbortController() : null;
@@ -205,20 +210,20 @@ export class WorkerLoop {
     if (task.kind === KIND_APPLY) return fn.apply(context, payload as unknown[]);
     const items = payload as unknown[];
     const star = task.kind !== KIND_MAP;
-    const out = new Array<unknown>(items.length);
+    const out: unknown[] = []; // pushed, not `new Array(n)`: a large one would be a slow dictionary array
     for (let i = 0; i < items.length; i++) {
       const r = star ? fn.apply(context, items[i] as unknown[]) : fn.call(context, items[i]);
-      if (isThenable(r)) return this.#callAsync(fn, context, items, out, i, r, star);
-      out[i] = r;
+      if (isThenable(r)) return this.#callAsync(fn, context, items, out, r, star);
+      out.push(r);
     }
     return out;
   }
 
   /** A map chunk whose function is async: items run one after the other, as Python's map does. */
-  async #callAsync(fn: Fn, context: TaskContext, items: unknown[], out: unknown[], from: number, first: PromiseLike<unknown>, star: boolean): Promise<unknown[]> {
-    out[from] = await first;
-    for (let i = from + 1; i < items.length; i++) {
-      out[i] = await (star ? fn.apply(context, items[i] as unknown[]) : fn.call(context, items[i]));
+  async #callAsync(fn: Fn, context: TaskContext, items: unknown[], out: unknown[], first: PromiseLike<unknown>, star: boolean): Promise<unknown[]> {
+    out.push(await first);
+    for (let i = out.length; i < items.length; i++) {
+      out.push(await (star ? fn.apply(context, items[i] as unknown[]) : fn.call(context, items[i])));
     }
     return out;
   }
@@ -231,8 +236,8 @@ export class WorkerLoop {
     }
   }
 
-  /** The unsent answers encoded (with the timing stats), or null if there are none. */
-  #pending(): { bytes: Uint8Array; sidecar: Sidecar | null } | null {
+  /** The unsent answers (with the timing stats), ready to send, or null if there are none. */
+  #pending(): Outgoing | null {
     if (this.#answers.length === 0) return null;
     const answers = this.#answers;
     this.#answers = [];
@@ -240,6 +245,7 @@ export class WorkerLoop {
       answers.push(R_STATS, this.#busyCount, performance.now() - this.#busySince);
       this.#busyCount = 0;
     }
+    if (plainAnswers(answers)) return { plain: answers };
     try {
       return encode(answers, { root: 'results', sidecar: this.#shared });
     } catch {
@@ -249,7 +255,7 @@ export class WorkerLoop {
 
   flush(): void {
     const pending = this.#pending();
-    if (pending !== null) this.#channel.send(pending.bytes, pending.sidecar);
+    if (pending !== null) this.#channel.send(pending);
   }
 
   /** Replaces each answer that cannot be serialized (the slow path, after a failed batch). */
@@ -274,6 +280,21 @@ export class WorkerLoop {
     }
     return out;
   }
+}
+
+/** True if every value of these answers is plain (errors never are). */
+function plainAnswers(answers: unknown[]): boolean {
+  for (let i = 0; i < answers.length; ) {
+    const op = answers[i];
+    if (op === R_OK) {
+      if (!isPlain(answers[i + 2])) return false;
+      i += 3;
+    } else if (op === R_STATS) i += 3;
+    else if (op === R_SKIPPED) i += 2;
+    else if (op === R_RETIRE) i += 1;
+    else return false;
+  }
+  return true;
 }
 
 /** The task function, or one that throws why it could not be revived (so its tasks fail, not the worker). */
