@@ -269,12 +269,17 @@ export class Process<A extends readonly unknown[] = never[]> {
     if (this[kState].role === 'current') runtime().authkey = key;
   }
 
-  /** Something `wait()` accepts that becomes ready when the child exits. */
+  /**
+   * Something `wait()` accepts that becomes ready when the child exits. The same object on every
+   * access (as Python's integer sentinel compares equal), so `wait()`'s result can be compared.
+   */
   get sentinel(): { readonly [WAITABLE]: () => WaitHandle } {
     const state = checkClosed(this);
     const popen = state.popen;
     if (popen === null) throw new ValueError('process not started');
-    return {
+    const known = sentinels.get(popen);
+    if (known !== undefined) return known;
+    const sentinel: { readonly [WAITABLE]: () => WaitHandle } = {
       [WAITABLE]: () => ({
         ready: () => popen.exitCode !== null,
         subscribe: (listener) => {
@@ -286,6 +291,8 @@ export class Process<A extends readonly unknown[] = never[]> {
         },
       }),
     };
+    sentinels.set(popen, sentinel);
+    return sentinel;
   }
 
   toString(): string {
@@ -314,6 +321,9 @@ export class Process<A extends readonly unknown[] = never[]> {
   }
 
 }
+
+/** One sentinel per started child. */
+const sentinels = new WeakMap<Popen, { readonly [WAITABLE]: () => WaitHandle }>();
 
 // Module functions rather than #private methods: current, parent and revived Process objects are
 // built with Object.create and have no private brand.
