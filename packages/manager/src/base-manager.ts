@@ -1,16 +1,23 @@
-import { Pipe } from '@mp/connection';
-import { type BaseContext, currentProcess, DefaultContext, getContext, type Process, ProcessError, type StartMethod, ValueError } from '@mp/context';
-import { contextMethod } from '@mp/context/spi';
+import type { BaseContext, Process, StartMethod } from '@mp/context';
+import { ProcessError, ValueError } from '@mp/context';
 import { type Address, addressKey, checkManagerAddress, describeAddress } from './internal/address.js';
 import { type Channel, channelFor, closeChannelsTo } from './internal/channel.js';
+import { launchServer, methodOf, registries, registryOf, toKey } from './internal/manager-support.js';
 import { MANAGER_OID } from './internal/protocol.js';
-import { ADAPTER, type Callable, type BuiltinCallable, isBuiltin, type Registry, specsOf, type TypeEntry } from './internal/registry.js';
-import { runManagerServer, type StartReport } from './internal/server-main.js';
+import { ADAPTER, type BuiltinCallable, type Callable, isBuiltin, specsOf, type TypeEntry } from './internal/registry.js';
 import { isolate } from './internal/state.js';
 import type { BaseProxy, ProxyClass } from './proxies/base-proxy.js';
 import { Server } from './server.js';
 
-/** Options of `new BaseManager(...)` (Python's `BaseManager(address, authkey, serializer, ctx, shutdown_timeout)`). */
+/**
+ * Options of `new BaseManager(...)` (Python's `BaseManager(address, authkey, serializer, ctx, shutdown_timeout)`).
+ *
+ * @example
+ * ```ts
+ * const options: BaseManagerOptions = { address: ['127.0.0.1', 0], authkey: 'secret', ctx: 'spawn' };
+ * const manager = await new SyncManager(options).start();
+ * ```
+ */
 export interface BaseManagerOptions {
   /**
    * Where the server listens: `[host, port]` (TCP; port 0 = any free port; `''` = all
@@ -26,7 +33,14 @@ export interface BaseManagerOptions {
   shutdownTimeout?: number | undefined;
 }
 
-/** Options of `register` (Python's `proxytype`, `exposed`, `method_to_typeid`, `create_method`). */
+/**
+ * Options of `register` (Python's `proxytype`, `exposed`, `method_to_typeid`, `create_method`).
+ *
+ * @example
+ * ```ts
+ * MyManager.register('Tree', Tree, { exposed: ['child', 'path'], methodToTypeid: { child: 'Tree' } });
+ * ```
+ */
 export interface RegisterOptions {
   /** The proxy class for this type (default: an AutoProxy of the methods the server exposes). */
   proxytype?: ProxyClass | null | undefined;
@@ -43,51 +57,6 @@ export interface RegisterOptions {
 }
 
 type State = 'initial' | 'starting' | 'started' | 'connected' | 'shutdown';
-
-/** Registries by manager class: a class has its own once something is registered on it. */
-const registries = new WeakMap<Function, Registry>();
-
-/** The registry in effect for a manager class (its own, or its nearest ancestor's). */
-export function registryOf(cls: Function): Registry {
-  for (let c: unknown = cls; typeof c === 'function'; c = Object.getPrototypeOf(c)) {
-    const own = registries.get(c as Function);
-    if (own !== undefined) return own;
-  }
-  return new Map();
-}
-
-function toKey(authkey: Uint8Array | string | null | undefined): Uint8Array {
-  if (authkey === undefined || authkey === null) return currentProcess().authkey;
-  if (typeof authkey === 'string') return new TextEncoder().encode(authkey);
-  if (authkey instanceof Uint8Array) return authkey;
-  throw new TypeError('authkey must be a Uint8Array/Buffer or a string');
-}
-
-function methodOf(ctx: BaseManagerOptions['ctx']): StartMethod {
-  if (ctx === undefined || ctx === null) return 'spawn';
-  if (typeof ctx === 'string') {
-    if (ctx !== 'thread' && ctx !== 'spawn') throw new ValueError(`cannot start a manager's server with start method ${JSON.stringify(ctx)}: use 'spawn' (default) or 'thread'`);
-    return ctx;
-  }
-  if (ctx instanceof DefaultContext) return 'spawn';
-  return contextMethod(ctx);
-}
-
-/** Rejects when `process` has exited (polled; `stop()` ends the polling). */
-function exited(process: Process): { promise: Promise<never>; stop(): void } {
-  let timer: NodeJS.Timeout | undefined;
-  const promise = new Promise<never>((_, reject) => {
-    timer = setInterval(() => {
-      if (process.exitCode !== null) {
-        clearInterval(timer);
-        reject(new ProcessError(`the manager's server process exited (exit code ${process.exitCode}) before it was ready; see its error output above`));
-      }
-    }, 50);
-    timer.unref();
-  });
-  promise.catch(() => {});
-  return { promise, stop: () => clearInterval(timer) };
-}
 
 /**
  * A manager (Python's `multiprocessing.managers.BaseManager`): a server process that holds
@@ -214,28 +183,11 @@ export class BaseManager {
     if (!Array.isArray(initargs)) throw new TypeError('initargs must be an array');
     this.#state = 'starting';
     try {
-      const [reader, writer] = Pipe(false, { method: this.#method });
-      const process = getContext(this.#method).Process({
-        target: runManagerServer,
-        args: [specsOf(registryOf(this.constructor)), this.#address, this.#authkey, writer, initializer ?? null, initargs] as never,
-        daemon: true,
+      const name = this.constructor.name;
+      const specs = specsOf(registryOf(this.constructor));
+      const report = await launchServer(this.#method, name, [specs, this.#address, this.#authkey, initializer ?? null, initargs], this.#shutdownTimeout, (p) => {
+        this.#process = p;
       });
-      process.name = `${this.constructor.name}-${process.name.replace(/^[^-]*-/, '')}`;
-      this.#process = process;
-      let report: StartReport;
-      const death = exited(process);
-      try {
-        await process.start();
-        writer.close();
-        report = await Promise.race([reader.recv<StartReport>(), death.promise]);
-      } finally {
-        death.stop();
-        reader.close();
-      }
-      if (!report.ok) {
-        await process.join(this.#shutdownTimeout);
-        throw report.error;
-      }
       this.#address = report.address;
       isolate.keyring.set(addressKey(report.address), this.#authkey);
       this.#channel = channelFor(report.address, this.#authkey);

@@ -4,7 +4,14 @@ import { ServerCore } from './internal/server-core.js';
 import type { TypeSpec } from './internal/registry.js';
 import { isolate } from './internal/state.js';
 
-/** Options of a {@link Server} (what `manager.getServer()` passes). */
+/**
+ * Options of a {@link Server} (what `manager.getServer()` passes).
+ *
+ * @example
+ * ```ts
+ * const server = new MyManager({ address: ['0.0.0.0', 50000], authkey: 'secret' }).getServer();
+ * ```
+ */
 export interface ServerOptions {
   /** typeid → what the server needs to make and serve that type. */
   readonly specs: Map<string, TypeSpec>;

@@ -6,9 +6,16 @@
 import type { ProxyClass } from '../proxies/base-proxy.js';
 import type { AdapterKind } from './referents/index.js';
 
-/** A callable that makes a shared object: a function, or a class (constructed with `new`). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Callable = ((...args: any[]) => unknown) | (abstract new (...args: any[]) => unknown);
+/**
+ * A callable that makes a shared object: a function, or a class (constructed with `new`).
+ *
+ * @example
+ * ```ts
+ * const make: Callable = (start: number) => ({ value: start });
+ * MyManager.register('Box', make);
+ * ```
+ */
+export type Callable = ((...args: never[]) => unknown) | (abstract new (...args: never[]) => unknown);
 
 /** A built-in type of the server, by name (plain data, so it crosses to the server process). */
 export interface BuiltinCallable {

@@ -1,11 +1,6 @@
 /**
- * The heart of a manager's server: the table of shared objects, method dispatch, reference
- * counts, and the connections being served.
- *
- * Object table: id → { referent, typeid, exposed, methodToTypeid, refcount }. `refcount` is the
- * sum of the references held by every client connection (`client.refs`, id → count) and by the
- * server itself (`#serverRefs`: proxies revived inside the server, e.g. a list proxy stored in a
- * dict). An object is freed when its refcount reaches 0; a closed connection gives all its
+ * The heart of a manager's server: method dispatch and the connections being served (the
+ * objects and their reference counts are in object-table.ts). A closed connection gives all its
  * references back, so a client that dies leaks nothing.
  *
  * Dispatch: a request starts as soon as it arrives (in order per connection); a method that
@@ -13,33 +8,21 @@
  * not hold up anyone (the event loop is never blocked). The caller's identity (for RLock
  * ownership) is set around the synchronous part of each call (see caller.ts).
  */
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import type { Connection } from '@mp/connection';
 import { dumps, loads } from '@mp/serialize';
 import { RemoteError } from '../errors.js';
-import { Namespace } from '../namespace.js';
 import { type BaseProxy, type ProxyChannel, stateOf } from '../proxies/base-proxy.js';
 import type { Address } from './address.js';
-import { type Caller, currentCaller, runAs, SERVER_CALLER } from './caller.js';
+import { type Caller, currentCaller, runAs } from './caller.js';
 import { setEncodingFor } from './codec-context.js';
 import { makeProxy } from './factory.js';
 import { ERROR, FAILED, GETVALUE, MANAGER_OID, OK, PROXY, type Reply, REPR, type Request, VOID } from './protocol.js';
-import { adapt, BUILTINS, plainValue } from './referents/index.js';
-import { invokeCallable, isBuiltin, publicMethods, type TypeSpec } from './registry.js';
+import { collectGarbage, Failure, type ObjectEntry, ObjectTable } from './object-table.js';
+import { BUILTINS, plainValue } from './referents/index.js';
+import { invokeCallable, isBuiltin, type TypeSpec } from './registry.js';
 import { repr } from './repr.js';
 import type { LocalServer, ProxyData } from './state.js';
 import { pack, unpack } from './wire.js';
-
-interface ObjectEntry {
-  readonly id: number;
-  readonly referent: object;
-  readonly typeid: string;
-  readonly exposed: ReadonlySet<string>;
-  readonly exposedList: readonly string[];
-  readonly methodToTypeid: Readonly<Record<string, string>> | null;
-  refcount: number;
-}
 
 interface Client extends Caller {
   readonly conn: Connection;
@@ -49,28 +32,8 @@ interface Client extends Caller {
   target: { readonly server: object; readonly client: object } | null;
 }
 
-/** A failure of the manager machinery (sent as a RemoteError). */
-class Failure extends Error {}
-
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
-
-let collect: (() => void) | null | undefined;
-
-/** A full garbage collection, so that proxies dropped inside the server give their references back. */
-function collectGarbage(): Promise<void> {
-  if (collect === undefined) {
-    try {
-      v8.setFlagsFromString('--expose-gc');
-      collect = vm.runInNewContext('gc') as () => void;
-    } catch {
-      collect = null;
-    }
-  }
-  collect?.();
-  // FinalizationRegistry callbacks run in later tasks.
-  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
 function describeExposed(list: readonly string[]): string {
@@ -79,20 +42,15 @@ function describeExposed(list: readonly string[]): string {
 
 export class ServerCore implements LocalServer {
   address: Address;
-  readonly #specs: Map<string, TypeSpec>;
-  readonly #exposedSets = new Map<string, ReadonlySet<string>>();
-  readonly #objects = new Map<number, ObjectEntry>();
-  readonly #serverRefs = new Map<number, number>();
+  readonly #table: ObjectTable;
   readonly #clients = new Set<Client>();
   readonly #onShutdown: () => void;
   readonly #isActive: () => boolean;
   readonly #local: ProxyChannel & { closed: boolean };
-  readonly #finalizer = new FinalizationRegistry<number>((id) => this.#decref(this.#serverRefs, id));
-  #nextId = 1;
+  readonly #finalizer = new FinalizationRegistry<number>((id) => this.#table.decref(this.#table.serverRefs, id));
   #nextClient = 1;
 
   constructor(specs: Map<string, TypeSpec>, address: Address, onShutdown: () => void, isActive: () => boolean) {
-    this.#specs = specs;
     this.address = address;
     this.#onShutdown = onShutdown;
     this.#isActive = isActive;
@@ -103,6 +61,7 @@ export class ServerCore implements LocalServer {
       call: (oid, method, args) => core.#callLocal(oid, method, args),
       send: (oid, method, args) => void core.#callLocal(oid, method, args).catch(() => {}),
     };
+    this.#table = new ObjectTable(specs, (value) => stateOf(value)?.channel === this.#local);
   }
 
   /** LocalServer: still listening. */
@@ -112,7 +71,7 @@ export class ServerCore implements LocalServer {
 
   /** Number of live shared objects (Python's `_number_of_objects`). */
   get size(): number {
-    return this.#objects.size;
+    return this.#table.size;
   }
 
   // ------------------------------------------------------------------ connections
@@ -152,11 +111,7 @@ export class ServerCore implements LocalServer {
   #drop(client: Client): void {
     if (!this.#clients.delete(client)) return;
     client.controller.abort(new Error(`the manager's client ${client.name} disconnected`));
-    for (const [id, count] of client.refs) {
-      const entry = this.#objects.get(id);
-      if (entry !== undefined && (entry.refcount -= count) <= 0) this.#free(entry);
-    }
-    client.refs.clear();
+    this.#table.releaseAll(client.refs);
     client.conn.close();
   }
 
@@ -200,7 +155,7 @@ export class ServerCore implements LocalServer {
       this.#manager(client, rid, method, args);
       return;
     }
-    const entry = this.#objects.get(oid);
+    const entry = this.#table.get(oid);
     if (entry === undefined) {
       this.#fail(client, rid, `no shared object with id ${oid} on this manager: it was freed (no proxy of it was left) or its manager was restarted`);
       return;
@@ -240,8 +195,8 @@ export class ServerCore implements LocalServer {
       return;
     }
     try {
-      const created = this.#register(value, typeid);
-      this.#incref(client.refs, created.id);
+      const created = this.#table.register(value, typeid);
+      this.#table.incref(client.refs, created.id);
       this.#send(client, [rid, PROXY, [created.id, typeid, created.exposedList]]);
     } catch (error) {
       this.#error(client, rid, error);
@@ -260,8 +215,8 @@ export class ServerCore implements LocalServer {
           const made = runAs(client, () => this.#construct(typeid, createArgs ?? []));
           const finish = (referent: unknown): void => {
             try {
-              const entry = this.#register(referent, typeid);
-              this.#incref(client.refs, entry.id);
+              const entry = this.#table.register(referent, typeid);
+              this.#table.incref(client.refs, entry.id);
               this.#send(client, [rid, PROXY, [entry.id, typeid, entry.exposedList]]);
             } catch (error) {
               this.#error(client, rid, error);
@@ -272,15 +227,15 @@ export class ServerCore implements LocalServer {
           return;
         }
         case 'incref':
-          if (!this.#incref(client.refs, args[0] as number) && rid !== 0) throw new Failure(`incref: no shared object with id ${String(args[0])}`);
+          if (!this.#table.incref(client.refs, args[0] as number) && rid !== 0) throw new Failure(`incref: no shared object with id ${String(args[0])}`);
           this.#send(client, [rid, OK, null]);
           return;
         case 'decref':
-          this.#decref(client.refs, args[0] as number);
+          this.#table.decref(client.refs, args[0] as number);
           this.#send(client, [rid, OK, null]);
           return;
         case 'numberOfObjects':
-          void collectGarbage().then(() => this.#send(client, [rid, OK, this.#objects.size]));
+          void collectGarbage().then(() => this.#send(client, [rid, OK, this.#table.size]));
           return;
         case 'debugInfo':
           void collectGarbage().then(() => this.#send(client, [rid, OK, this.debugInfo()]));
@@ -302,7 +257,7 @@ export class ServerCore implements LocalServer {
 
   /** Makes a new object of `typeid` (may return a Promise for an async callable). */
   #construct(typeid: string, args: readonly unknown[]): unknown {
-    const spec = this.#specs.get(typeid);
+    const spec = this.#table.spec(typeid);
     if (spec === undefined) {
       throw new Failure(`no type '${typeid}' is registered on this manager's server: register it (with its callable) on the manager class that started the server`);
     }
@@ -318,80 +273,16 @@ export class ServerCore implements LocalServer {
     return invokeCallable(callable, args);
   }
 
-  #register(value: unknown, typeid: string): ObjectEntry {
-    const spec = this.#specs.get(typeid);
-    const referent = adapt(spec?.adapter ?? null, value);
-    if ((typeof referent !== 'object' && typeof referent !== 'function') || referent === null) {
-      throw new Failure(`the ${typeid} object is ${referent === null ? 'null' : `a ${typeof referent}`}: only objects can be shared through a proxy`);
-    }
-    let exposedList: readonly string[];
-    let exposed: ReadonlySet<string>;
-    if (spec?.exposed) {
-      exposedList = spec.exposed;
-      let set = this.#exposedSets.get(typeid);
-      if (set === undefined) this.#exposedSets.set(typeid, (set = new Set(exposedList)));
-      exposed = set;
-    } else {
-      exposedList = publicMethods(referent);
-      exposed = new Set(exposedList);
-    }
-    const entry: ObjectEntry = { id: this.#nextId++, referent, typeid, exposed, exposedList, methodToTypeid: spec?.methodToTypeid ?? null, refcount: 0 };
-    this.#objects.set(entry.id, entry);
-    return entry;
-  }
-
   // ------------------------------------------------------------------ references
-
-  #incref(refs: Map<number, number>, id: number): boolean {
-    const entry = this.#objects.get(id);
-    if (entry === undefined) return false;
-    entry.refcount++;
-    refs.set(id, (refs.get(id) ?? 0) + 1);
-    return true;
-  }
-
-  #decref(refs: Map<number, number>, id: number): void {
-    const held = refs.get(id);
-    if (held === undefined) return;
-    if (held <= 1) refs.delete(id);
-    else refs.set(id, held - 1);
-    const entry = this.#objects.get(id);
-    if (entry !== undefined && --entry.refcount <= 0) this.#free(entry);
-  }
-
-  /**
-   * Removes an object, and gives back at once the references that this server's own proxies
-   * inside it hold (a list proxy stored in a freed dict), as Python's refcounting would, instead
-   * of waiting for this process's garbage collector.
-   */
-  #free(entry: ObjectEntry): void {
-    if (this.#objects.get(entry.id) !== entry) return;
-    this.#objects.delete(entry.id);
-    const seen = new Set<object>();
-    const visit = (value: unknown, depth: number): void => {
-      if (typeof value !== 'object' || value === null || depth > 16 || seen.has(value)) return;
-      seen.add(value);
-      const state = stateOf(value);
-      if (state !== undefined) {
-        if (state.channel === this.#local) (value as BaseProxy)[Symbol.dispose]();
-        return;
-      }
-      if (Array.isArray(value)) for (const item of value) visit(item, depth + 1);
-      else if (value instanceof Map) for (const [k, v] of value) (visit(k, depth + 1), visit(v, depth + 1));
-      else if (value instanceof Set) for (const item of value) visit(item, depth + 1);
-      else if (value instanceof Namespace || Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null) for (const v of Object.values(value)) visit(v, depth + 1);
-    };
-    visit(plainValue(entry.referent), 0);
-  }
 
   /** LocalServer: a reference for a client, taken while encoding a reply to it. */
   increfFor(client: object, id: number): void {
-    this.#incref((client as Client).refs, id);
+    this.#table.incref((client as Client).refs, id);
   }
 
   /** LocalServer: a proxy of one of this server's objects, used inside the server. */
   reviveLocal(data: ProxyData): object {
-    const entry = this.#objects.get(data.i);
+    const entry = this.#table.get(data.i);
     const proxy = makeProxy({
       typeid: data.t,
       id: data.i,
@@ -402,12 +293,12 @@ export class ServerCore implements LocalServer {
       authkey: null,
       proxytype: (data.p as never) ?? null,
     });
-    if (entry !== undefined && this.#incref(this.#serverRefs, data.i)) {
+    if (entry !== undefined && this.#table.incref(this.#table.serverRefs, data.i)) {
       const token = {};
       this.#finalizer.register(proxy, data.i, token);
       stateOf(proxy)!.release = () => {
         this.#finalizer.unregister(token);
-        this.#decref(this.#serverRefs, data.i);
+        this.#table.decref(this.#table.serverRefs, data.i);
       };
     }
     return proxy;
@@ -417,7 +308,7 @@ export class ServerCore implements LocalServer {
   #unwrap(value: unknown): unknown {
     const state = stateOf(value);
     if (state === undefined || state.channel !== this.#local) return value;
-    return this.#objects.get(state.id)?.referent ?? value;
+    return this.#table.get(state.id)?.referent ?? value;
   }
 
   /**
@@ -427,23 +318,23 @@ export class ServerCore implements LocalServer {
   async #callLocal(oid: number, method: string, args: readonly unknown[]): Promise<unknown> {
     const caller = currentCaller();
     if (oid === MANAGER_OID) {
-      if (method === 'incref') return this.#incref(this.#serverRefs, args[0] as number);
-      if (method === 'decref') return this.#decref(this.#serverRefs, args[0] as number);
+      if (method === 'incref') return this.#table.incref(this.#table.serverRefs, args[0] as number);
+      if (method === 'decref') return this.#table.decref(this.#table.serverRefs, args[0] as number);
       throw new RemoteError(`the manager operation '${method}' is not available inside the server`);
     }
-    const entry = this.#objects.get(oid);
+    const entry = this.#table.get(oid);
     if (entry === undefined) throw new RemoteError(`no shared object with id ${oid} on this manager: it was freed`);
     const copied = loads<unknown[]>(dumps(args));
     let value: unknown;
     try {
-      value = await runAs(caller === SERVER_CALLER ? SERVER_CALLER : caller, () => this.#invoke(entry, method, copied));
+      value = await runAs(caller, () => this.#invoke(entry, method, copied));
     } catch (error) {
       if (error instanceof Failure) throw new RemoteError(error.message, { remoteStack: error.stack });
       throw error;
     }
     const typeid = entry.methodToTypeid?.[method];
     if (typeid !== undefined) {
-      const created = this.#register(value, typeid);
+      const created = this.#table.register(value, typeid);
       return this.reviveLocal({ t: typeid, a: this.address, i: created.id, e: created.exposedList, p: null, k: null, r: 0 }) as BaseProxy;
     }
     return loads(dumps(value));
@@ -451,17 +342,6 @@ export class ServerCore implements LocalServer {
 
   /** Python's `_debug_info()`: one line per live object. */
   debugInfo(): string {
-    const lines: string[] = [];
-    for (const entry of this.#objects.values()) {
-      let text: string;
-      try {
-        text = repr(entry.referent);
-      } catch {
-        text = '<unprintable>';
-      }
-      if (text.length > 75) text = `${text.slice(0, 72)}...`;
-      lines.push(`  ${entry.id}:       refcount=${entry.refcount}\n    ${entry.typeid} ${text}`);
-    }
-    return lines.join('\n');
+    return this.#table.debugInfo();
   }
 }

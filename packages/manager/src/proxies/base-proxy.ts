@@ -23,7 +23,14 @@ export interface ProxyChannel {
 /** typeid → proxy class, from the manager class that made a proxy (for results that are new objects). */
 export type ProxyRegistry = ReadonlyMap<string, { readonly proxytype: ProxyClass | null }>;
 
-/** The identity of a shared object (Python's `Token`): its type, its server's address, its id there. */
+/**
+ * The identity of a shared object (Python's `Token`): its type, its server's address, its id there.
+ *
+ * @example
+ * ```ts
+ * const { typeid, address, id }: Token = proxy._token;
+ * ```
+ */
 export interface Token {
   readonly typeid: string;
   readonly address: Address;
@@ -43,7 +50,14 @@ export interface ProxyState extends Token {
   release: (() => void) | null;
 }
 
-/** A proxy class: BaseProxy or a subclass, with optional Python-style statics. */
+/**
+ * A proxy class: BaseProxy or a subclass, with optional Python-style statics.
+ *
+ * @example
+ * ```ts
+ * const cls: ProxyClass = class CounterProxy extends BaseProxy { static _exposed_ = ['increment']; };
+ * ```
+ */
 export interface ProxyClass<P extends BaseProxy = BaseProxy> {
   new (init: ProxyInit): P;
   /** Methods the server lets this proxy call (Python's `_exposed_`). */
@@ -54,7 +68,16 @@ export interface ProxyClass<P extends BaseProxy = BaseProxy> {
 }
 
 const kInit = Symbol('@mp/manager.proxyInit');
-/** What a manager hands a proxy class's constructor. Opaque: proxies are made by managers. */
+/**
+ * What a manager hands a proxy class's constructor. Opaque: proxies are made by managers.
+ *
+ * @example
+ * ```ts
+ * class MyProxy extends BaseProxy {
+ *   constructor(init: ProxyInit) { super(init); }
+ * }
+ * ```
+ */
 export interface ProxyInit {
   readonly [kInit]: ProxyState;
 }

@@ -3,7 +3,15 @@ import { ADAPTER } from '../internal/registry.js';
 import { BaseProxy } from './base-proxy.js';
 import type { IteratorProxy } from './iterator-proxy.js';
 
-/** What `dict(init)` and `update(other)` accept. */
+/**
+ * What `dict(init)` and `update(other)` accept: a Map, `[key, value]` pairs, or an object.
+ *
+ * @example
+ * ```ts
+ * const init: DictInit<string, number> = [['a', 1], ['b', 2]];
+ * const d = await manager.dict(init);
+ * ```
+ */
 export type DictInit<K, V> = Map<K, V> | ReadonlyArray<readonly [K, V]> | Record<string, V>;
 
 /**

@@ -62,7 +62,7 @@ export class NamespaceProxy extends BaseProxy {
 
   constructor(init: ProxyInit) {
     super(init);
-    // eslint-disable-next-line no-constructor-return
+    // A constructor may return another object: the JavaScript Proxy that gives property syntax.
     return new Proxy(this, {
       get(target, name, receiver) {
         if (name in target || !isRemoteName(name)) return Reflect.get(target, name, receiver);

@@ -7,7 +7,14 @@ import { indexError, ValueError } from '../py-errors.js';
 import { repr } from '../repr.js';
 import { pyCompare } from './compare.js';
 
-/** Options of `sort()`, as Python's `list.sort(key=None, reverse=False)`. */
+/**
+ * Options of `sort()`, as Python's `list.sort(key=None, reverse=False)`.
+ *
+ * @example
+ * ```ts
+ * await l.sort({ key: (s: string) => s.length, reverse: true });
+ * ```
+ */
 export interface SortOptions<T = unknown> {
   key?: ((item: T) => unknown) | null | undefined;
   reverse?: boolean | undefined;
