@@ -1,7 +1,7 @@
 import type { BaseContext } from '@mp/context';
 import { defineContextMethods } from '@mp/context/spi';
 import { BaseManager, type BaseManagerOptions } from './base-manager.js';
-import type { ProxyClass } from './proxies/base-proxy.js';
+import { BaseProxy, type ProxyClass } from './proxies/base-proxy.js';
 import { type DictInit, DictProxy } from './proxies/dict-proxy.js';
 import { IteratorProxy } from './proxies/iterator-proxy.js';
 import { ListProxy } from './proxies/list-proxy.js';
@@ -27,13 +27,14 @@ import { ArrayProxy, ValueProxy } from './proxies/value-proxy.js';
  * ```
  */
 export class SyncManager extends BaseManager {
-  /** A shared dict (a Map on the server): from a Map, an array of pairs or an object. */
-  dict<K = unknown, V = unknown>(init?: DictInit<K, V> | null): Promise<DictProxy<K, V>> {
+  /** A shared dict (a Map on the server): from a Map, an array of pairs, an object, or a copy of another dict of this manager. */
+  dict<K = unknown, V = unknown>(init?: DictInit<K, V> | DictProxy<K, V> | null): Promise<DictProxy<K, V>> {
     return this._create('dict', init ?? null);
   }
-  /** A shared list (from any iterable). */
-  list<T = unknown>(init?: Iterable<T> | null): Promise<ListProxy<T>> {
-    return this._create('list', init === undefined || init === null ? null : Array.isArray(init) ? init : Array.from(init));
+  /** A shared list: from any iterable, or a copy of another list (or Array) of this manager. */
+  list<T = unknown>(init?: Iterable<T> | ListProxy<T> | null): Promise<ListProxy<T>> {
+    if (init === undefined || init === null) return this._create('list', null);
+    return this._create('list', Array.isArray(init) || init instanceof BaseProxy ? init : Array.from(init as Iterable<T>));
   }
   /** A shared Namespace (optionally with initial attributes). */
   Namespace(init?: Record<string, unknown> | null): Promise<NamespaceProxy> {

@@ -40,6 +40,12 @@ describe('list proxies', () => {
     for await (const element of e) contents.push(await (element as ListProxy).slice());
     expect(contents).toEqual([range(10), [0, 1, 2, 3, 4, 0, 1, 2, 3, 4]]);
 
+    const copy = await manager.list(a); // Python's manager.list(a): a copy
+    await copy.append('only in the copy');
+    expect(await a.len()).toBe(10);
+    const dcopy = await manager.dict(await manager.dict({ k: 1 }));
+    expect(await dcopy.get('k')).toBe(1);
+
     const f = await manager.list([a]);
     await a.append('hello');
     expect(await ((await f.get(0)) as ListProxy).slice()).toEqual([...range(10), 'hello']);

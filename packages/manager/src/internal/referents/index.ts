@@ -31,9 +31,18 @@ export function conditionLock(lock: unknown, unwrap: (value: unknown) => unknown
 
 export type Builtin = (args: readonly unknown[], unwrap: (value: unknown) => unknown) => object;
 
+/** The contents of `init` when it is one of this server's own list/dict/array objects (a copy). */
+function copyOwn(init: unknown, unwrap: (value: unknown) => unknown): unknown {
+  const own = unwrap(init);
+  if (own instanceof ListReferent) return own.items.slice();
+  if (own instanceof ArrayReferent) return own.toArray();
+  if (own instanceof DictReferent) return new Map(own.map);
+  return init;
+}
+
 export const BUILTINS: Readonly<Record<string, Builtin>> = {
-  list: ([init]) => new ListReferent(init),
-  dict: ([init]) => new DictReferent(init),
+  list: ([init], unwrap) => new ListReferent(copyOwn(init, unwrap)),
+  dict: ([init], unwrap) => new DictReferent(copyOwn(init, unwrap)),
   Namespace: ([init]) => new NamespaceReferent(new Namespace(init as Record<string, unknown> | undefined)),
   Value: ([typecode, value]) => new ValueReferent(typecode, value),
   Array: ([typecode, sequence]) => new ArrayReferent(typecode, sequence),
