@@ -11,7 +11,7 @@ import {
   withAttaching,
 } from '@mp/context/spi';
 import { dumps, loads } from '@mp/serialize';
-import { type CondLock, condEnter, condNotify, condWait, condWaiters } from './internal/condition-core.js';
+import { BRIEF_DONE, type CondLock, condEnter, condNotify, condWait, condWaitBrief, condWaiters } from './internal/condition-core.js';
 import { runAsync, runSync } from './internal/drive.js';
 import { CONDITION_WORDS } from './internal/layout.js';
 import { LockBase, lockInternals } from './internal/lock-base.js';
@@ -30,6 +30,9 @@ interface ConditionMeta {
 const KIND: SharedKind<ConditionMeta> = { kind: 'sync.Condition', module: import.meta.url, byteLength: () => CONDITION_WORDS * 4 };
 
 const FOREVER = new Deadline(null);
+
+/** How long a spawned process's `wait()` may block its thread before waiting asynchronously. */
+const BRIEF_MS = 2;
 
 let handleOf!: (c: Condition) => Handle<ConditionMeta>;
 
@@ -172,9 +175,14 @@ export class Condition {
   async wait(timeout?: number | null): Promise<boolean> {
     const w = this.#w;
     if (w === null) {
+      // A spawned process blocks for at most BRIEF_MS on the sync channel (a partner that
+      // answers at once costs one round trip), then waits asynchronously for the rest.
       const h = this.#h as RemoteHandle<ConditionMeta>;
-      const n = takeNotify(h);
-      return (await call(h, n > 0 ? 'notifyWait' : 'wait', n > 0 ? [n, wireTimeout(timeout)] : [wireTimeout(timeout)])) as boolean;
+      const deadline = new Deadline(timeout);
+      const [code, value] = callSync(h, 'waitBrief', [takeNotify(h), wireTimeout(timeout), BRIEF_MS]) as [number, number];
+      if (code === BRIEF_DONE) return value === 1;
+      const limited = timeout !== undefined && timeout !== null;
+      return (await call(h, 'waitSlot', [value, limited ? deadline.remaining() : null])) as boolean;
     }
     const deadline = new Deadline(timeout);
     const token = callerToken();
@@ -308,6 +316,19 @@ export class Condition {
       notifyWait(this: Condition, n: number, timeout: number | null): Promise<boolean> {
         condNotify(this.#w!, this.#condLock(), callerToken(), n);
         return (this as unknown as Record<string, (t: number | null) => Promise<boolean>>)['mp:wait']!.call(this, timeout);
+      },
+      waitBrief(this: Condition, n: number, timeout: number | null, briefMs: number): [number, number] | Promise<[number, number]> {
+        const w = this.#w!;
+        const lock = this.#condLock();
+        const token = callerToken();
+        if (n > 0) condNotify(w, lock, token, n);
+        const deadline = new Deadline(timeout);
+        const slot = condEnter(w, lock, token);
+        return runAsync(condWaitBrief(w, lock, token, slot, deadline, new Deadline(briefMs)), callerSignal());
+      },
+      waitSlot(this: Condition, slot: number, timeout: number | null): Promise<boolean> {
+        const token = callerToken();
+        return runAsync(condWait(this.#w!, this.#condLock(), token, slot, new Deadline(timeout), FOREVER), callerSignal());
       },
       wait(this: Condition, timeout: number | null): Promise<boolean> {
         const w = this.#w!;

@@ -35,6 +35,7 @@ import {
   CS_STATE,
   CS_TICKET,
   CS_TOKEN,
+  L_COUNT,
   MAX_WAITERS,
   SLICE_MS,
   SLOT_CANCELLED,
@@ -43,7 +44,7 @@ import {
   SLOT_NOTIFIED,
   SLOT_WAITING,
 } from './layout.js';
-import { ownerOf, reacquire, releaseAll } from './lock-core.js';
+import { lockWait, NOT_ACQUIRED, ownerOf, reacquire, releaseAll, tryLock } from './lock-core.js';
 
 /** The lock of a condition, as the algorithms see it. */
 export interface CondLock {
@@ -130,6 +131,53 @@ export function* condWait(w: Int32Array, lock: CondLock, token: number, slot: nu
     // Otherwise our caller died after being notified: the NOTIFIED slot of a dead token stays, and
     // passOnDead() hands the notification to a live waiter (now or when one comes).
   }
+}
+
+/** Results of {@link condWaitBrief}: finished (value: notified 1 / timed out 0), or not yet. */
+export const BRIEF_DONE = 0;
+export const BRIEF_PENDING = 1;
+
+/**
+ * The first, bounded part of a wait (for a spawned process, whose `wait()` first blocks for at
+ * most `brief` on the sync channel, then continues asynchronously): sleeps in `slot` and
+ * reacquires the lock, but gives up when `brief` expires — leaving the slot (WAITING, NOTIFIED or
+ * CANCELLED) and the lock as they are, for {@link condWait} to finish. Returns
+ * `[BRIEF_DONE, notified ? 1 : 0]` or `[BRIEF_PENDING, slot]`.
+ */
+export function* condWaitBrief(
+  w: Int32Array,
+  lock: CondLock,
+  token: number,
+  slot: number,
+  deadline: Deadline,
+  brief: Deadline,
+): Algorithm<[number, number]> {
+  const s = at(slot);
+  let notified = false;
+  for (;;) {
+    const state = Atomics.load(w, s + CS_STATE);
+    if (state === SLOT_NOTIFIED) {
+      notified = true;
+      break;
+    }
+    if (state !== SLOT_WAITING) break;
+    if (deadline.expired()) {
+      if (Atomics.compareExchange(w, s + CS_STATE, SLOT_WAITING, SLOT_CANCELLED) === SLOT_WAITING) break;
+      continue;
+    }
+    if (brief.expired()) return [BRIEF_PENDING, slot];
+    yield waitFor(w, s + CS_STATE, SLOT_WAITING, Math.min(deadline.slice(SLICE_MS), brief.remaining()));
+  }
+  const saved = Atomics.load(w, s + CS_SAVED);
+  if (tryLock(lock.w, 0, token, false) === NOT_ACQUIRED && (yield* lockWait(lock.w, 0, token, false, brief)) === NOT_ACQUIRED) {
+    return [BRIEF_PENDING, slot];
+  }
+  if (lock.reentrant) Atomics.store(lock.w, L_COUNT, Math.max(1, saved));
+  if (Atomics.load(w, s + CS_TOKEN) === token) {
+    Atomics.compareExchange(w, s + CS_STATE, SLOT_NOTIFIED, SLOT_FREE);
+    Atomics.compareExchange(w, s + CS_STATE, SLOT_CANCELLED, SLOT_FREE);
+  }
+  return [BRIEF_DONE, notified ? 1 : 0];
 }
 
 /** Wakes up to `n` waiters (Infinity = all), oldest first. The caller must hold the lock. */
