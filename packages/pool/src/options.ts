@@ -148,3 +148,18 @@ export function checkFunction(fn: unknown, method: string): void {
     throw new TypeError(`Pool.${method}() needs a function as its first argument (a lambda, or ref(moduleUrl, exportName)), not ${describe(fn)}`);
   }
 }
+
+/** Python's names for the positional form `new Pool(processes, initializer, initargs, maxtasksperchild, context)`. */
+export function positionalOptions(args: unknown[]): PoolOptions {
+  const [processes, initializer, initargs, maxTasksPerChild, context] = args;
+  return { processes, initializer, initargs, maxTasksPerChild, context } as PoolOptions;
+}
+
+export function isIterable(value: unknown): value is Iterable<unknown> | AsyncIterable<unknown> {
+  return (
+    value !== null &&
+    value !== undefined &&
+    typeof value !== 'string' &&
+    (typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function' || typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function')
+  );
+}

@@ -8,6 +8,7 @@ import type { FnEntry } from './internal/fn-table.js';
 import { IMapJob } from './internal/imap-job.js';
 import { ApplyJob, MapJob } from './internal/jobs.js';
 import { KIND_APPLY, KIND_MAP, KIND_STARMAP, type Kind } from './internal/protocol.js';
+import { processFactory } from './internal/launcher.js';
 import { Supervisor } from './internal/supervisor.js';
 import type { ProcessLike } from './internal/worker-handle.js';
 import {
@@ -19,9 +20,11 @@ import {
   type CheckedOptions,
   defaultChunksize,
   type IMapOptions,
+  isIterable,
   isOptionsObject,
   type MapOptions,
   type PoolOptions,
+  positionalOptions,
   type TaskOptions,
 } from './options.js';
 import type { TaskContext } from './task-context.js';
@@ -35,34 +38,6 @@ type Input<T> = Iterable<T> | AsyncIterable<T>;
 
 /** Stands for a task function that could not be serialized (its imap fails before any task). */
 const NO_FUNCTION: FnEntry = { id: 0, bytes: new Uint8Array(0), sidecar: null };
-
-/** Python's names for the positional form `new Pool(processes, initializer, initargs, maxtasksperchild, context)`. */
-function positional(args: unknown[]): PoolOptions {
-  const [processes, initializer, initargs, maxTasksPerChild, context] = args;
-  return { processes, initializer, initargs, maxTasksPerChild, context } as PoolOptions;
-}
-
-function isIterable(value: unknown): value is Input<unknown> {
-  return (
-    value !== null &&
-    value !== undefined &&
-    typeof value !== 'string' &&
-    (typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function' || typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function')
-  );
-}
-
-function makeProcessFor(context: BaseContext): (options: { target: unknown; args: unknown[]; daemon: boolean }) => ProcessLike {
-  const P = (context as { Process?: unknown }).Process;
-  if (typeof P !== 'function') throw new TypeError('Pool context must have a Process factory (use getContext("thread") or getContext("spawn"))');
-  return (options) => {
-    try {
-      return new (P as new (o: unknown) => ProcessLike)(options);
-    } catch (error) {
-      if (error instanceof TypeError && /not a constructor/.test(error.message)) return (P as (o: unknown) => ProcessLike)(options);
-      throw error;
-    }
-  };
-}
 
 /**
  * A pool of worker processes (Python's `multiprocessing.Pool`): `thread` workers (the default;
@@ -101,7 +76,7 @@ export class Pool {
   );
   constructor(...args: unknown[]) {
     const first = args[0];
-    const options: PoolOptions = isOptionsObject(first) ? (first as PoolOptions) : positional(args);
+    const options: PoolOptions = isOptionsObject(first) ? (first as PoolOptions) : positionalOptions(args);
     const processes = options.processes ?? cpuCount();
     if (typeof processes !== 'number' || !Number.isInteger(processes)) throw new TypeError(`processes must be an integer, not ${String(processes)}`);
     if (processes < 1) throw new ValueError('Number of processes must be at least 1');
@@ -120,7 +95,7 @@ export class Pool {
     this.#sup = new Supervisor({
       processes,
       method: method === 'spawn' ? 'spawn' : 'thread',
-      makeProcess: makeProcessFor(context),
+      makeProcess: processFactory(context),
       initializer: initializer as ((...args: never[]) => unknown) | null,
       initargs,
       maxTasksPerChild: maxTasks,

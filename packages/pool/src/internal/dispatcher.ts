@@ -9,9 +9,9 @@
  * so a burst of tiny tasks costs few messages, while slow tasks are never queued behind each other
  * on one worker when another is free (or about to start). Until the first report, one at a time.
  */
-import os from 'node:os';
 import { TimeoutError } from '@mp/connection';
-import { MaybeEncodingError, WorkerDiedError, withRemoteTraceback } from '../errors.js';
+import { MaybeEncodingError, withRemoteTraceback } from '../errors.js';
+import { workerDied } from './death.js';
 import { Deque } from './deque.js';
 import { type FnEntry, FnTable } from './fn-table.js';
 import { R_ERROR, R_INIT_ERROR, R_OK, R_READY, R_RETIRE, R_SKIPPED, R_STATS, R_UNSENDABLE } from './protocol.js';
@@ -36,12 +36,6 @@ export interface DispatcherHost {
   idle(worker: WorkerHandle): void;
   /** No task is pending any more. */
   drained(): void;
-}
-
-/** Exit code -N → the name of signal N (Python's convention for exit codes). */
-const SIGNALS = new Map<number, NodeJS.Signals>();
-for (const [name, number] of Object.entries(os.constants.signals)) {
-  if (!SIGNALS.has(-number)) SIGNALS.set(-number, name as NodeJS.Signals); // SIGABRT before its alias SIGIOT
 }
 
 export class Dispatcher {
@@ -300,18 +294,7 @@ export class Dispatcher {
     worker.inflight.clear();
     worker.running = null;
     for (let i = requeue.length - 1; i >= 0; i--) this.queue.unshift(requeue[i]!);
-    if (running !== null && !running.settled) {
-      const signal = exitCode !== null ? (SIGNALS.get(exitCode) ?? null) : null;
-      const info = running.info();
-      const how = signal !== null ? `was stopped by ${signal}` : `exited with code ${exitCode}`;
-      const error = new WorkerDiedError(
-        `pool worker ${worker.name} ${how} while running task ${info.index}${info.size > 1 ? `..${info.index + info.size - 1}` : ''} of ${info.kind}(); ` +
-          'the pool started a replacement and goes on. A worker dies when its task calls process.exit(), is killed, ' +
-          'runs out of memory, or throws an uncaught error outside the task (see its stderr above).',
-        { exitCode, signal, worker: worker.name, pid, task: info },
-      );
-      this.settle(running, false, error);
-    }
+    if (running !== null && !running.settled) this.settle(running, false, workerDied(worker.name, exitCode, pid, running.info()));
     if (this.queue.size > 0) this.schedule();
   }
 

@@ -8,42 +8,23 @@
  * break the pool (its tasks fail with a WorkerDiedError that says why, and nothing is left
  * running). A worker whose `start()` itself fails breaks the pool at once with that error.
  */
-import { MessageChannel } from 'node:worker_threads';
-import { WAITABLE, type Waitable } from '@mp/connection/spi';
-import { ref } from '@mp/serialize';
-import { decode, decodeAsync, encode, type Sidecar } from '@mp/serialize/spi';
 import { WorkerDiedError } from '../errors.js';
 import { Dispatcher, type DispatcherHost } from './dispatcher.js';
-import { PortChannel, type ChannelEvents, SocketChannel, WorkerServer } from './owner-channel.js';
-import type { Incoming } from './wire.js';
-import { SLOT_WORDS } from './protocol.js';
-import { type ProcessLike, WorkerHandle } from './worker-handle.js';
+import { type LaunchHost, Launcher, type LaunchOptions } from './launcher.js';
+import type { WorkerHandle } from './worker-handle.js';
 
 const MAX_STARTUP_FAILURES = 3;
 
-export interface SupervisorOptions {
+export interface SupervisorOptions extends LaunchOptions {
   readonly processes: number;
-  readonly method: 'thread' | 'spawn';
-  /** Makes a worker Process (the context's `Process`). */
-  readonly makeProcess: (options: { target: unknown; args: unknown[]; daemon: boolean }) => ProcessLike;
-  readonly initializer: ((...args: never[]) => unknown) | null;
-  readonly initargs: readonly unknown[];
   readonly maxTasksPerChild: number | null;
-  readonly maxHeapMb: number | null;
   readonly idleTimeout: number | null;
   readonly grace: number;
 }
 
-function entryUrl(): string {
-  const here = new URL('.', import.meta.url);
-  const dist = here.pathname.endsWith('/entry/') ? new URL('..', here) : here;
-  return new URL('entry/worker.js', dist).href;
-}
-const WORKER_TARGET = ref(entryUrl(), 'runPoolWorker');
-
 export type PoolState = 'RUN' | 'CLOSE' | 'TERMINATE';
 
-export class Supervisor implements DispatcherHost {
+export class Supervisor implements DispatcherHost, LaunchHost {
   readonly dispatcher: Dispatcher;
   readonly options: SupervisorOptions;
   state: PoolState = 'RUN';
@@ -51,8 +32,7 @@ export class Supervisor implements DispatcherHost {
   broken: unknown = null;
   /** True while some imap job still has input to read (the pool must not stop its workers). */
   feeding: () => boolean = () => false;
-  #server: WorkerServer | null = null;
-  #nextId = 1;
+  readonly #launcher: Launcher;
   #failures = 0;
   #restart: NodeJS.Timeout | null = null;
   readonly #joiners: (() => void)[] = [];
@@ -60,13 +40,14 @@ export class Supervisor implements DispatcherHost {
   constructor(options: SupervisorOptions) {
     this.options = options;
     this.dispatcher = new Dispatcher(options.method, this, options.maxTasksPerChild, options.grace);
+    this.#launcher = new Launcher(options, this);
     const started: WorkerHandle[] = [];
     try {
-      for (let i = 0; i < options.processes; i++) started.push(this.#startWorker());
+      for (let i = 0; i < options.processes; i++) started.push(this.#launcher.start());
     } catch (error) {
       // Python's Pool: a worker that cannot be started leaves no other worker behind.
       this.state = 'TERMINATE';
-      for (const worker of started) this.#stopProcess(worker);
+      for (const worker of started) this.#launcher.stop(worker);
       this.#cleanup();
       throw error;
     }
@@ -76,150 +57,14 @@ export class Supervisor implements DispatcherHost {
     return this.dispatcher.workers;
   }
 
-  #startWorker(): WorkerHandle {
-    const options = this.options;
-    const method = options.method;
-    const id = this.#nextId++;
-    const thread = method === 'thread';
-    const slot = thread ? new Int32Array(new SharedArrayBuffer(SLOT_WORDS * 4)) : null;
-    const channel = thread ? new MessageChannel() : null;
-    const server = thread ? null : (this.#server ??= new WorkerServer());
-    let init: { bytes: Uint8Array; sidecar: Sidecar } | null = null;
-    if (options.initializer !== null) {
-      init = encode([options.initializer, options.initargs], { root: 'initializer', sidecar: thread ? true : { shared: false, transfer: true } });
-    }
-    const spec = {
-      id,
-      port: channel?.port2 ?? null,
-      path: server?.path ?? null,
-      authkey: server?.authkey ?? null,
-      slot,
-      init: init?.bytes ?? null,
-      initSidecar: init?.sidecar ?? null,
-      maxHeapMb: options.maxHeapMb,
-    };
-    const proc = options.makeProcess({ target: WORKER_TARGET, args: [spec], daemon: true });
-    try {
-      (proc as { name: string }).name = proc.name.replace(/^Process/, thread ? 'ThreadPoolWorker' : 'SpawnPoolWorker');
-    } catch {
-      // a Process-like object without a settable name
-    }
-    const worker = new WorkerHandle(id, proc, slot, thread);
-    if (channel !== null) {
-      worker.channel = new PortChannel(channel.port1, this.#events(worker));
-    } else {
-      server!.expect(id, (framed) => {
-        if (worker.state === 'gone' || worker.killed) {
-          framed.close();
-          return;
-        }
-        const socket = new SocketChannel(framed);
-        worker.channel = socket;
-        socket.listen(this.#events(worker));
-      });
-    }
-    this.dispatcher.workers.push(worker);
-    let started: unknown;
-    try {
-      started = proc.start();
-    } catch (error) {
-      this.dispatcher.workers.splice(this.dispatcher.workers.indexOf(worker), 1);
-      channel?.port1.close();
-      throw error;
-    }
-    Promise.resolve(started).then(
-      () => this.#watchExit(worker),
-      (error: unknown) => {
-        this.#watchExit(worker);
-        this.#breakPool(error);
-      },
-    );
-    return worker;
-  }
-
-  #events(worker: WorkerHandle): ChannelEvents {
-    return {
-      batch: (batch) => this.#onBatch(worker, batch),
-      start: (wseq) => {
-        if (worker.lagging !== null) worker.lagging = worker.lagging.then(() => this.dispatcher.onStart(worker, wseq));
-        else this.dispatcher.onStart(worker, wseq);
-      },
-      close: () => {
-        worker.channelClosed = true;
-        this.#maybeGone(worker);
-      },
-    };
-  }
-
-  /** Answers are handled in order; a batch that needs a module not loaded here waits for it (and so does what follows). */
-  #onBatch(worker: WorkerHandle, batch: Incoming): void {
-    const handle = (ops: unknown[]): void => {
-      try {
-        this.dispatcher.onBatch(worker, ops);
-      } catch {
-        this.kill(worker);
-      }
-    };
-    const { bytes, sidecar } = batch;
-    if (worker.lagging !== null) {
-      worker.lagging = worker.lagging.then(() => (bytes === undefined ? handle(batch.ops!) : decodeAsync<unknown[]>(bytes, sidecar).then(handle, () => this.kill(worker))));
-      return;
-    }
-    if (bytes === undefined) {
-      handle(batch.ops!);
-      return;
-    }
-    let ops: unknown[];
-    try {
-      ops = decode<unknown[]>(bytes, sidecar);
-    } catch {
-      const lag: Promise<void> = decodeAsync<unknown[]>(bytes, sidecar)
-        .then(handle, () => this.kill(worker))
-        .finally(() => {
-          if (worker.lagging === lag) worker.lagging = null;
-        });
-      worker.lagging = lag;
-      return;
-    }
-    handle(ops);
-  }
-
-  #watchExit(worker: WorkerHandle): void {
-    const sentinel = (worker.process as { sentinel?: Waitable }).sentinel;
-    if (sentinel === undefined || typeof sentinel[WAITABLE] !== 'function') return;
-    sentinel[WAITABLE]().subscribe(() => {
-      worker.exited = true;
-      this.#maybeGone(worker);
-    });
-  }
-
-  /** Gone once both the process has exited and its channel has ended (or soon after one of them). */
-  #maybeGone(worker: WorkerHandle): void {
-    if (worker.state === 'gone') return;
-    const channelDone = worker.channelClosed || worker.channel === null;
-    if (worker.exited && channelDone) {
-      if (worker.lagging !== null) void worker.lagging.then(() => this.#gone(worker));
-      else this.#gone(worker);
-    } else if (worker.exited) {
-      setTimeout(() => {
-        worker.channelClosed = true;
-        this.#maybeGone(worker);
-      }, 1000).unref();
-    } else if (channelDone) {
-      setTimeout(() => {
-        if (!worker.exited) this.#stopProcess(worker, true);
-      }, 2000).unref();
-    }
-  }
-
-  #gone(worker: WorkerHandle): void {
+  gone(worker: WorkerHandle): void {
     if (worker.state === 'gone') return;
     const failedStart = worker.state === 'starting' && !worker.killed && this.state !== 'TERMINATE';
     worker.state = 'gone';
     const workers = this.dispatcher.workers;
     const at = workers.indexOf(worker);
     if (at >= 0) workers.splice(at, 1);
-    this.#server?.forget(worker.id);
+    this.#launcher.forget(worker);
     if (worker.idleTimer !== null) clearTimeout(worker.idleTimer);
     let exitCode: number | null = null;
     let pid: number | null = null;
@@ -286,7 +131,7 @@ export class Supervisor implements DispatcherHost {
     const n = this.#failures > 0 ? Math.min(1, wanted - live) : wanted - live;
     for (let i = 0; i < n; i++) {
       try {
-        this.#startWorker();
+        this.#launcher.start();
       } catch (error) {
         this.#breakPool(error);
         return;
@@ -295,11 +140,15 @@ export class Supervisor implements DispatcherHost {
   }
 
   /** The pool cannot run tasks: fail them all, stop every worker, refuse new work. */
+  startFailed(error: unknown): void {
+    this.#breakPool(error);
+  }
+
   #breakPool(error: unknown): void {
     if (this.broken !== null || this.state === 'TERMINATE') return;
     this.broken = error;
     this.dispatcher.failAll(() => error);
-    for (const worker of this.dispatcher.workers) this.#stopProcess(worker);
+    for (const worker of this.dispatcher.workers) this.#launcher.stop(worker);
     this.#onBroken?.(error);
     this.#checkJoined();
   }
@@ -334,7 +183,7 @@ export class Supervisor implements DispatcherHost {
 
   kill(worker: WorkerHandle): void {
     if (worker.killed || worker.state === 'gone') return;
-    this.#stopProcess(worker, true);
+    this.#launcher.stop(worker, true);
     this.#maintain();
   }
 
@@ -380,39 +229,9 @@ export class Supervisor implements DispatcherHost {
       this.state = 'TERMINATE';
       if (this.#restart !== null) clearTimeout(this.#restart);
       this.dispatcher.failAll(error);
-      for (const worker of this.dispatcher.workers) this.#stopProcess(worker);
+      for (const worker of this.dispatcher.workers) this.#launcher.stop(worker);
     }
     await this.joined();
-  }
-
-  #stopProcess(worker: WorkerHandle, kill = false): void {
-    worker.killed = true;
-    try {
-      if (kill) worker.process.kill();
-      else worker.process.terminate();
-    } catch {
-      // never started
-    }
-    const sentinel = (worker.process as { sentinel?: unknown }).sentinel;
-    if (sentinel === undefined) {
-      // A Process-like object we cannot watch: it is gone when its join() says so.
-      void Promise.resolve(worker.process.join()).finally(() => {
-        worker.exited = true;
-        worker.channelClosed = true;
-        this.#gone(worker);
-      });
-    } else if (!kill) {
-      // terminate() is a request: kill what has not exited 3 s later
-      setTimeout(() => {
-        if (!worker.exited) {
-          try {
-            worker.process.kill();
-          } catch {
-            // gone meanwhile
-          }
-        }
-      }, 3000).unref();
-    }
   }
 
   /** Resolves when the pool is closed or terminated and every worker has exited. */
@@ -436,7 +255,7 @@ export class Supervisor implements DispatcherHost {
   }
 
   #cleanup(): void {
-    this.#server?.close();
+    this.#launcher.close();
     if (this.state !== 'RUN' || this.broken !== null) this.dispatcher.dispose();
   }
 }

@@ -10,7 +10,6 @@
 import v8 from 'node:v8';
 import { decodeAsync, encode, type Sidecar } from '@mp/serialize/spi';
 import { setCurrentTask, type TaskContext } from '../../task-context.js';
-import { MaybeEncodingError } from '../../errors.js';
 import {
   F_NOTIFY,
   F_SIGNAL,
@@ -26,13 +25,11 @@ import {
   R_RETIRE,
   R_SKIPPED,
   R_STATS,
-  R_UNSENDABLE,
   SLOT_RUNNING,
 } from '../protocol.js';
-import { isPlain } from '../plain.js';
 import type { Incoming, Outgoing } from '../wire.js';
+import { plainAnswers, reviveFunction, sendable } from './answers.js';
 import type { WorkerChannel } from './channel.js';
-import { resolveTaskFunction } from './typescript-loader.js';
 
 const FLUSH_EVERY = 64;
 type Fn = (this: TaskContext, ...args: unknown[]) => unknown;
@@ -249,7 +246,7 @@ export class WorkerLoop {
     try {
       return encode(answers, { root: 'results', sidecar: this.#shared });
     } catch {
-      return encode(this.#sendable(answers), { root: 'results', sidecar: this.#shared });
+      return encode(sendable(answers, this.#shared), { root: 'results', sidecar: this.#shared });
     }
   }
 
@@ -258,64 +255,5 @@ export class WorkerLoop {
     if (pending !== null) this.#channel.send(pending);
   }
 
-  /** Replaces each answer that cannot be serialized (the slow path, after a failed batch). */
-  #sendable(answers: unknown[]): unknown[] {
-    const out: unknown[] = [];
-    for (let i = 0; i < answers.length; ) {
-      const op = answers[i];
-      const width = op === R_OK || op === R_ERROR || op === R_STATS ? 3 : op === R_SKIPPED ? 2 : 1;
-      if (op === R_OK || op === R_ERROR) {
-        const value = answers[i + 2];
-        try {
-          encode(value, { sidecar: this.#shared });
-          out.push(op, answers[i + 1], value);
-        } catch (error) {
-          if (op === R_OK) out.push(R_UNSENDABLE, answers[i + 1], plainError(error), MaybeEncodingError.describe(value));
-          else out.push(R_ERROR, answers[i + 1], plainError(value));
-        }
-      } else {
-        for (let k = 0; k < width; k++) out.push(answers[i + k]);
-      }
-      i += width;
-    }
-    return out;
-  }
-}
 
-/** True if every value of these answers is plain (errors never are). */
-function plainAnswers(answers: unknown[]): boolean {
-  for (let i = 0; i < answers.length; ) {
-    const op = answers[i];
-    if (op === R_OK) {
-      if (!isPlain(answers[i + 2])) return false;
-      i += 3;
-    } else if (op === R_STATS) i += 3;
-    else if (op === R_SKIPPED) i += 2;
-    else if (op === R_RETIRE) i += 1;
-    else return false;
-  }
-  return true;
-}
-
-/** The task function, or one that throws why it could not be revived (so its tasks fail, not the worker). */
-async function reviveFunction(bytes: Uint8Array, sidecar: Sidecar | undefined): Promise<Fn> {
-  try {
-    const fn = await decodeAsync<unknown>(bytes, sidecar);
-    // A ref() is called through its export directly: a sync export stays sync (no Promise per item).
-    if (typeof fn === 'function') return (await resolveTaskFunction(fn)) as Fn;
-    throw new TypeError(`a pool task function arrived as ${typeof fn}`);
-  } catch (error) {
-    return () => {
-      throw error;
-    };
-  }
-}
-
-/** An error reduced to what always serializes: name, message, stack. */
-function plainError(error: unknown): Error {
-  const source = error instanceof Error ? error : new Error(String(error));
-  const plain = new Error(source.message);
-  plain.name = source.name;
-  if (source.stack !== undefined) plain.stack = source.stack;
-  return plain;
 }
