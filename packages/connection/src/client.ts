@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { AuthenticationError, OSError } from './errors.js';
-import { type Connection, connectionOverSockets, expectNoChallenge, handshakeIO } from './connection.js';
+import { type Connection, internals } from './connection.js';
+import { expectNoChallenge, handshakeIO } from './internal/hand-over.js';
 import { type Address, addressType, checkAddress, checkFamily, type Family } from './internal/address.js';
 import { answerChallenge, AUTH_MAX_FRAME, deliverChallenge, toAuthkey } from './internal/auth.js';
 import { MAX_FRAME } from './internal/frame.js';
@@ -47,7 +48,7 @@ export async function Client(address: Address, family?: Family | null, authkey?:
     throw connectError(error as NodeJS.ErrnoException, target);
   }
   if (fam === 'AF_INET') socket.setNoDelay(true);
-  const [conn, transport] = connectionOverSockets(socket, socket, true, true, key === null ? MAX_FRAME : AUTH_MAX_FRAME);
+  const [conn, transport] = internals.overSockets(socket, socket, true, true, key === null ? MAX_FRAME : AUTH_MAX_FRAME);
   if (key === null) {
     expectNoChallenge(conn);
     return conn;

@@ -1,65 +1,45 @@
 import { Buffer } from 'node:buffer';
 import type { Socket } from 'node:net';
 import type { MessagePort } from 'node:worker_threads';
-import { registerReducer, SerializationError } from '@mp/serialize';
-import { encode, type ReduceContext, type ReviveContext, type Sidecar } from '@mp/serialize/spi';
-import { AuthenticationError, BufferTooShort, EOFError, OSError } from './errors.js';
+import { encode } from '@mp/serialize/spi';
+import { AuthenticationError, BufferTooShort, OSError } from './errors.js';
 import { asBuffer, bytesOf, integer, oneTurn, timeoutMs, timer } from './internal/args.js';
-import type { FrameIO } from './internal/auth.js';
-import { FrameError } from './internal/frame.js';
+import { closedOther, closedRecv, endError, handedOver } from './internal/connection-errors.js';
 import { Inbox } from './internal/inbox.js';
 import { decodeMessage } from './internal/message-codec.js';
 import { PortTransport } from './internal/port-transport.js';
 import { SocketTransport } from './internal/socket-transport.js';
-import type { Transport, TransportData, TransportEvents } from './internal/transport.js';
+import type { Transport, TransportEvents } from './internal/transport.js';
 import { WAITABLE, type Waitable, type WaitHandle } from './internal/waitable.js';
 
 const BRAND = Symbol.for('@mp/connection.Connection');
 const CHALLENGE_PREFIX = Buffer.from('#CHALLENGE#');
 
-function endError(cause: Error | null): Error {
-  if (cause === null) return new EOFError();
-  if (cause instanceof FrameError) return cause;
-  return new EOFError(`the connection was lost: ${cause.message}`, { cause });
-}
-
-const closedRecv = (): Error =>
-  new EOFError('handle is closed: this connection was closed with close(); make a new one (Pipe(), Client(), Listener.accept())');
-const closedOther = (): Error =>
-  new OSError('handle is closed: this connection was closed with close(); make a new one (Pipe(), Client(), Listener.accept())', { code: 'EBADF' });
-const handedOver = (): Error =>
-  new OSError(
-    'this connection was passed to another process, which owns it now: use it there. ' +
-      '(An end given to a child moves to it; keep the other end here, or make one Pipe per child.)',
-    { code: 'EBADF' },
-  );
-
-/** What a Connection becomes when it is sent to another process. */
-interface ConnectionData {
-  transport: TransportData;
-  readable: boolean;
-  writable: boolean;
-  pending: Array<{ bytes: Uint8Array; sidecar: Sidecar | null }>;
+/** The state of a Connection, for the other modules of this package (hand-over, handshake). */
+export interface ConnectionState {
+  readonly transport: Transport;
+  readonly inbox: Inbox;
+  readonly readable: boolean;
+  readonly writable: boolean;
+  readonly closed: boolean;
+  handedOver: boolean;
   challengeCheck: boolean;
 }
 
-/** Internal constructors (set in the class's static block, so that `#` state stays private). */
-export let connectionOverPort: (port: MessagePort, readable: boolean, writable: boolean) => Connection;
-export let connectionOverSockets: (
-  input: Socket | null,
-  output: Socket | null,
-  readable: boolean,
-  writable: boolean,
-  maxFrame?: number,
-) => [Connection, SocketTransport];
-/** Raw frames in and out, for the authkey handshake before the connection is handed out. */
-export let handshakeIO: (conn: Connection) => FrameIO;
-/** A Client without authkey: refuse a challenge as first message instead of decoding it. */
-export let expectNoChallenge: (conn: Connection) => void;
-let reduceConnection: (conn: Connection, ctx: ReduceContext) => ConnectionData;
+/** Package-internal access (set in the class's static block, so that `#` state stays private). */
+export let internals: {
+  overPort(port: MessagePort, readable: boolean, writable: boolean): Connection;
+  overSockets(input: Socket | null, output: Socket | null, readable: boolean, writable: boolean, maxFrame?: number): [Connection, SocketTransport];
+  state(conn: Connection): ConnectionState;
+};
+
 /** True while send() encodes a message for a thread pipe (encoding is synchronous). */
-let insideThreadMessage = false;
-let reviveConnection: (data: ConnectionData, ctx: ReviveContext) => Connection;
+export const encodingScope = { threadMessage: false };
+
+/** Whether `value` is a Connection (of any build of this package). */
+export function isConnection(value: unknown): value is Connection {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}
 
 /**
  * One end of a pipe or socket connection (Python's `multiprocessing.connection.Connection`).
@@ -101,69 +81,35 @@ export class Connection implements Waitable {
   }
 
   static {
-    connectionOverPort = (port, readable, writable) =>
-      new Connection((events) => new PortTransport(port, events), readable, writable);
-    connectionOverSockets = (input, output, readable, writable, maxFrame) => {
-      let transport!: SocketTransport;
-      const conn = new Connection((events) => (transport = new SocketTransport(input, output, events, maxFrame)), readable, writable);
-      return [conn, transport];
-    };
-    handshakeIO = (conn) => ({
-      write: (frame) => conn.#transport.send(frame, false),
-      read: async () => asBuffer(await conn.#inbox.next()),
-    });
-    expectNoChallenge = (conn) => {
-      conn.#challengeCheck = true;
-    };
-    reduceConnection = (conn, ctx) => {
-      if (conn.#closed) throw new SerializationError(`Cannot serialize ${ctx.path}: the connection is closed.`, ctx.path);
-      if (conn.#handedOver) {
-        throw new SerializationError(
-          `Cannot serialize ${ctx.path}: this connection was already passed to another process; an end can go to one process only (make one Pipe per child).`,
-          ctx.path,
-        );
-      }
-      if (insideThreadMessage && conn.#transport.kind !== 'port') {
-        throw new SerializationError(
-          `Cannot serialize ${ctx.path}: a socket-based Connection (a spawn Pipe end, or from Client/accept) cannot travel inside a message on a thread Pipe; pass it to a child as a Process argument.`,
-          ctx.path,
-        );
-      }
-      const transport = conn.#transport.handOver(ctx);
-      if (transport === null) {
-        throw new SerializationError(
-          `Cannot serialize ${ctx.path}: a Connection can only be passed to a child as a Process argument ` +
-            `(new Process({ target, args: [conn] })), or inside a message on a thread Pipe. It cannot go into a Queue, ` +
-            `a manager or a socket connection, where no OS handle can travel.`,
-          ctx.path,
-        );
-      }
-      conn.#handedOver = true;
-      const pending = conn.#inbox.drain().map((frame) => ({ bytes: new Uint8Array(frame), sidecar: conn.#inbox.sidecarOf(frame) ?? null }));
-      return { transport, readable: conn.#readable, writable: conn.#writable, pending, challengeCheck: conn.#challengeCheck };
-    };
-    reviveConnection = (data, ctx) => {
-      const take = <T>(index: number, what: string): T => {
-        const value = ctx.transferred(index);
-        if (value === undefined || value === null) {
-          throw new SerializationError(`Cannot deserialize a Connection: its ${what} did not arrive with the message (was it sent without its transfer list?)`);
-        }
-        return value as T;
-      };
-      const t = data.transport;
-      let conn: Connection;
-      let socketTransport: SocketTransport | null = null;
-      if (t.t === 'port') {
-        conn = connectionOverPort(take<MessagePort>(t.port, 'MessagePort'), data.readable, data.writable);
-      } else {
-        const input = t.input >= 0 ? take<Socket>(t.input, 'socket') : null;
-        const output = t.output < 0 ? null : t.output === t.input ? input : take<Socket>(t.output, 'socket');
-        [conn, socketTransport] = connectionOverSockets(input, output, data.readable, data.writable);
-      }
-      for (const { bytes, sidecar } of data.pending) conn.#inbox.push(bytes, sidecar ?? undefined);
-      if (socketTransport !== null && t.t === 'socket' && t.partial !== null) socketTransport.resume(t.partial);
-      conn.#challengeCheck = data.challengeCheck;
-      return conn;
+    internals = {
+      overPort: (port, readable, writable) => new Connection((events) => new PortTransport(port, events), readable, writable),
+      overSockets: (input, output, readable, writable, maxFrame) => {
+        let transport!: SocketTransport;
+        const conn = new Connection((events) => (transport = new SocketTransport(input, output, events, maxFrame)), readable, writable);
+        return [conn, transport];
+      },
+      state: (conn) => {
+        const state: ConnectionState = {
+          transport: conn.#transport,
+          inbox: conn.#inbox,
+          readable: conn.#readable,
+          writable: conn.#writable,
+          closed: conn.#closed,
+          get handedOver() {
+            return conn.#handedOver;
+          },
+          set handedOver(value: boolean) {
+            conn.#handedOver = value;
+          },
+          get challengeCheck() {
+            return conn.#challengeCheck;
+          },
+          set challengeCheck(value: boolean) {
+            conn.#challengeCheck = value;
+          },
+        };
+        return state;
+      },
     };
   }
 
@@ -244,11 +190,11 @@ export class Connection implements Waitable {
     let encoded;
     if (transport.kind === 'port') {
       // Only thread-pipe ends can travel inside a message (as transferred ports).
-      insideThreadMessage = true;
+      encodingScope.threadMessage = true;
       try {
         encoded = encode(obj, { sidecar: true });
       } finally {
-        insideThreadMessage = false;
+        encodingScope.threadMessage = false;
       }
     } else {
       encoded = encode(obj);
@@ -440,10 +386,3 @@ export class Connection implements Waitable {
 }
 
 Object.defineProperty(Connection.prototype, BRAND, { value: true });
-
-registerReducer<Connection>(
-  '@mp/connection:Connection',
-  (value) => typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true,
-  (conn, ctx) => reduceConnection(conn, ctx),
-  (data, ctx) => reviveConnection(data as ConnectionData, ctx),
-);

@@ -1,3 +1,5 @@
+import './internal/hand-over.js'; // registers how a Connection crosses to another process
+
 export { AuthenticationError, BufferTooShort, EOFError, OSError, ProcessError, TimeoutError } from './errors.js';
 export { Client } from './client.js';
 export { Connection } from './connection.js';

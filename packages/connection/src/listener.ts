@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { AuthenticationError, OSError } from './errors.js';
-import { type Connection, connectionOverSockets, handshakeIO } from './connection.js';
+import { type Connection, internals } from './connection.js';
+import { handshakeIO } from './internal/hand-over.js';
 import { type Address, addressType, arbitraryAddress, checkAddress, checkFamily, type Family, isAbstract } from './internal/address.js';
 import { integer } from './internal/args.js';
 import { answerChallenge, AUTH_MAX_FRAME, deliverChallenge, toAuthkey } from './internal/auth.js';
@@ -189,7 +190,7 @@ export class Listener implements Waitable {
     if (this.#family === 'AF_INET') socket.setNoDelay(true);
     const peer = peerAddress(socket, this.#family);
     const key = this.#authkey;
-    const [conn, transport] = connectionOverSockets(socket, socket, true, true, key === null ? MAX_FRAME : AUTH_MAX_FRAME);
+    const [conn, transport] = internals.overSockets(socket, socket, true, true, key === null ? MAX_FRAME : AUTH_MAX_FRAME);
     if (key !== null) {
       try {
         const io = handshakeIO(conn);

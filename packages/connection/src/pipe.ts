@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { MessageChannel } from 'node:worker_threads';
-import { type Connection, connectionOverPort, connectionOverSockets } from './connection.js';
+import { type Connection, internals } from './connection.js';
 import { osPipe } from './internal/fifo.js';
 import { defaultStartMethod, type PipeMethod } from './internal/start-method.js';
 
@@ -50,12 +50,12 @@ export function Pipe(duplex = true, options: PipeOptions = {}): [Connection, Con
   const both = Boolean(duplex);
   if (method === 'thread') {
     const { port1, port2 } = new MessageChannel();
-    return [connectionOverPort(port1, true, both), connectionOverPort(port2, both, true)];
+    return [internals.overPort(port1, true, both), internals.overPort(port2, both, true)];
   }
   const forward = osPipe();
   if (!both) {
-    const [reader] = connectionOverSockets(fdSocket(forward.read, true), null, true, false);
-    const [writer] = connectionOverSockets(null, fdSocket(forward.write, false), false, true);
+    const [reader] = internals.overSockets(fdSocket(forward.read, true), null, true, false);
+    const [writer] = internals.overSockets(null, fdSocket(forward.write, false), false, true);
     return [reader, writer];
   }
   let backward;
@@ -67,7 +67,7 @@ export function Pipe(duplex = true, options: PipeOptions = {}): [Connection, Con
     throw error;
   }
   // End 1 reads `forward` and writes `backward`; end 2 the other way round.
-  const [one] = connectionOverSockets(fdSocket(forward.read, true), fdSocket(backward.write, false), true, true);
-  const [two] = connectionOverSockets(fdSocket(backward.read, true), fdSocket(forward.write, false), true, true);
+  const [one] = internals.overSockets(fdSocket(forward.read, true), fdSocket(backward.write, false), true, true);
+  const [two] = internals.overSockets(fdSocket(backward.read, true), fdSocket(forward.write, false), true, true);
   return [one, two];
 }
