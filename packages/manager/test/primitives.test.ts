@@ -93,6 +93,21 @@ describe('locks and semaphores', () => {
     expect(p.exitCode).toBe(0);
   });
 
+  it('increments under a manager Lock from thread and spawn children lose no update', async () => {
+    const lock = await manager.Lock();
+    const counter = await manager.Value('i', 0);
+    const work = async (l: typeof lock, c: ValueProxy<number>): Promise<void> => {
+      for (let i = 0; i < 50; i++) await l.withLock(async () => c.set((await c.get()) + 1));
+    };
+    const children = [await start('thread', work, [lock, counter]), await start('spawn', work, [lock, counter]), await start('spawn', work, [lock, counter])];
+    await work(lock, counter);
+    for (const p of children) {
+      await p.join(60_000);
+      expect(p.exitCode).toBe(0);
+    }
+    expect(await counter.get()).toBe(200);
+  });
+
   it('withLock runs a function under the lock and releases it after an error', async () => {
     const lock = await manager.Lock();
     expect(await lock.withLock(() => 42)).toBe(42);
