@@ -3,7 +3,7 @@
  * growable byte array. Producers buffer into it without an allocation per item, a run of frames
  * goes into the ring with one or two copies, and a whole buffer is one message to the broker.
  */
-import { encodeStringInto } from './item.js';
+import { writeStringItem } from './item.js';
 import { frameBytes } from './layout.js';
 
 const INITIAL_BYTES = 4096;
@@ -11,6 +11,8 @@ const INITIAL_BYTES = 4096;
 export class FrameBuffer {
   #bytes: Uint8Array;
   #view: DataView;
+  /** `#bytes` as a Buffer (for UTF-8 writes), made when first needed. */
+  #buffer: Buffer | null = null;
   #start = 0;
   #end = 0;
   #count = 0;
@@ -49,6 +51,7 @@ export class FrameBuffer {
         next.set(this.#bytes.subarray(this.#start, this.#end));
         this.#bytes = next;
         this.#view = new DataView(next.buffer);
+        this.#buffer = null;
       }
       this.#start = 0;
       this.#end = size;
@@ -67,7 +70,8 @@ export class FrameBuffer {
 
   pushString(item: string, byteLength: number): void {
     const at = this.#room(byteLength + 1);
-    encodeStringInto(item, this.#bytes.subarray(at, at + byteLength + 1));
+    const bytes = this.#bytes;
+    writeStringItem((this.#buffer ??= Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)), at, item, byteLength);
   }
 
   /** Payload length of the first frame. */

@@ -9,7 +9,7 @@
  * reader.ts.
  */
 import { isTokenAlive, runtime } from '@mp/context/spi';
-import { encodeStringInto } from './item.js';
+import { writeStringItem } from './item.js';
 import {
   CONT,
   DATA_NOTIFIED,
@@ -245,7 +245,7 @@ export class Segment {
     const off = wp & this.mask;
     const data = (off + 4) & this.mask;
     if (data + length > this.capacity) return false;
-    if (!encodeStringInto(item, this.ring.subarray(data, data + length))) return false;
+    if (!writeStringItem(this.buffer, data, item, byteLength)) return false;
     i32[(HEADER_BYTES + off) >> 2] = length;
     this.#publish((wp + frameBytes(length)) | 0);
     return true;
