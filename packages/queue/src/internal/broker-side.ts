@@ -47,7 +47,7 @@ export class BrokerSide {
   /** A batch of frames put by a remote producer (not counted yet). */
   putFrames(frames: Uint8Array, count: number): void {
     const seg = this.#seg;
-    for (let i = 0; i < count; i++) seg.countPut(this.#joinable);
+    seg.countPut(this.#joinable, count);
     const chunk = new FrameBuffer(frames, count);
     if (this.#chunks.length === 0 && seg.overflow() === 0 && seg.tryLock(WLOCK)) {
       const n = chunk.run(seg.free(), seg.maxInline);

@@ -5,7 +5,7 @@
  * Unbounded puts are fire-and-forget messages on the child's ordered sync channel (`h.send`).
  * The broker protocol costs ~10-25 µs per message here, so puts are batched: the first put of a
  * turn of the event loop is sent at once, later ones of the same turn are packed and sent when
- * 16 KiB have gathered, at the end of the turn (setImmediate), before any other call of this
+ * 64 KiB have gathered, at the end of the turn (setImmediate), before any other call of this
  * object, and at exit. A SimpleQueue sends every put at once (Python's SimpleQueue.put writes
  * synchronously). Gets return the item's bytes, decoded here: the broker never decodes user data.
  */
@@ -15,8 +15,8 @@ import { setBuffered } from './exit.js';
 import { FrameBuffer } from './frames.js';
 import { decodeItem, decodeItemAsync, encodeItem } from './item.js';
 
-/** A batch fits 4 times in a pipe's 64 KiB buffer, so a producer rarely waits for the broker to read. */
-const BATCH_BYTES = 16 * 1024;
+/** Measured: 64 KiB batches cost less CPU per item than 16 KiB ones (2.5 vs 3.0 µs in the root, 1.0 vs 1.4 µs in the child), and no more than 256 KiB ones. */
+const BATCH_BYTES = 64 * 1024;
 
 /** A deadline as the broker's timeout argument (ms; null = forever). */
 function remaining(block: boolean, deadline: Deadline): number | null {

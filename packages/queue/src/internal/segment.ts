@@ -134,10 +134,10 @@ export class Segment {
     return (Atomics.load(this.i32, ITEMS_ADDED) - Atomics.load(this.i32, ITEMS_READ)) | 0;
   }
 
-  /** Counts a new item (unbounded queues, or a reservation already made). */
-  countPut(joinable: boolean): void {
-    Atomics.add(this.i32, ITEMS_ADDED, 1);
-    if (joinable) Atomics.add(this.i32, UNFINISHED, 1);
+  /** Counts `n` new items (unbounded queues). */
+  countPut(joinable: boolean, n = 1): void {
+    Atomics.add(this.i32, ITEMS_ADDED, n);
+    if (joinable) Atomics.add(this.i32, UNFINISHED, n);
   }
 
   /** Forgets `n` counted items that will never be written (dropped after cancelJoinThread). */
