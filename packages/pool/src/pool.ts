@@ -7,6 +7,7 @@ import { IMapIterator } from './imap-iterator.js';
 import type { FnEntry } from './internal/fn-table.js';
 import { IMapJob } from './internal/imap-job.js';
 import { ApplyJob, MapJob } from './internal/jobs.js';
+import { isPlain } from './internal/plain.js';
 import { KIND_APPLY, KIND_MAP, KIND_STARMAP, type Kind } from './internal/protocol.js';
 import { processFactory } from './internal/launcher.js';
 import { Supervisor } from './internal/supervisor.js';
@@ -189,10 +190,13 @@ export class Pool {
       try {
         const entry = this.#sup.dispatcher.fns.entry(fn as Function);
         const star = kind === KIND_STARMAP;
+        const plain = star ? null : isPlain(items);
         for (let i = 0; i < items.length && !job.finished; i += cs) {
-          let chunk = items.slice(i, i + cs);
-          if (star) chunk = chunk.map((args) => (Array.isArray(args) ? args : Array.from(args as Iterable<unknown>)));
-          job.submit(entry, chunk, i, chunk.length);
+          const size = Math.min(cs, items.length - i);
+          if (star) {
+            const chunk = items.slice(i, i + size).map((args) => (Array.isArray(args) ? args : Array.from(args as Iterable<unknown>)));
+            job.submit(entry, chunk, i, size);
+          } else job.submit(entry, null, i, size, items, plain);
         }
       } catch (error) {
         job.failed(null, error);

@@ -136,6 +136,7 @@ export class Dispatcher {
     if (task.settled) return;
     task.settled = true;
     task.payload = null;
+    task.source = null;
     task.job.tasks?.delete(task);
     if (--this.#active === 0) {
       this.#keepAlive.unref();

@@ -37,9 +37,11 @@ export abstract class SignalledJob implements Job {
     }
   }
 
-  /** Submits one task of this job. */
-  submit(fn: FnEntry, payload: unknown, index: number, size: number): Task {
+  /** Submits one task of this job; with `source`, its items are `source[index .. index + size - 1]`. */
+  submit(fn: FnEntry, payload: unknown, index: number, size: number, source: readonly unknown[] | null = null, plain: boolean | null = null): Task {
     const task = new Task(this, fn, payload, index, size, taskFlags(this.options));
+    task.source = source;
+    task.plain = plain;
     this.tasks?.add(task);
     this.#dispatcher.submit(task);
     return task;

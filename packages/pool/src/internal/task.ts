@@ -43,15 +43,28 @@ export class Task {
   /** Set when the task was aborted (its job already rejected); the worker may still run it. */
   aborted = false;
 
+  /**
+   * A map chunk may instead name its items in the job's input (`source`, from `index`, `size`
+   * of them): they are sliced only when sent, so the copy dies young instead of living (and being
+   * promoted by the GC) for as long as the task. `plain` is then known for the whole input.
+   */
+  source: readonly unknown[] | null = null;
+  plain: boolean | null = null;
+
   constructor(
     readonly job: Job,
     readonly fn: FnEntry,
-    /** The arguments (apply) or the items of the chunk (map, starmap); dropped once sent. */
+    /** The arguments (apply) or the items of the chunk (starmap, imap), or null (see `source`); dropped once settled. */
     public payload: unknown,
     readonly index: number,
     readonly size: number,
     readonly flags: number,
   ) {}
+
+  /** What the worker receives: the payload, or the chunk sliced from the source. */
+  items(): unknown {
+    return this.source !== null ? this.source.slice(this.index, this.index + this.size) : this.payload;
+  }
 
   /** Which task this is, for errors. */
   info(): { kind: 'apply' | 'map' | 'starmap'; index: number; size: number } {

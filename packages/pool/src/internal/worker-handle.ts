@@ -78,9 +78,10 @@ export class WorkerHandle {
     task.worker = this;
     this.inflight.set(wseq, task);
     this.assigned++;
-    this.#ops.push(OP_TASK, wseq, task.job.kind, fn.id, task.payload, task.flags);
+    const items = task.items();
+    this.#ops.push(OP_TASK, wseq, task.job.kind, fn.id, items, task.flags);
     this.#opTasks.push(task);
-    if (this.#plain && !isPlain(task.payload)) this.#plain = false;
+    if (this.#plain && !(task.plain ?? isPlain(items))) this.#plain = false;
   }
 
   abort(task: Task): void {
@@ -143,7 +144,7 @@ export class WorkerHandle {
       if (op === OP_TASK) {
         const task = tasks[t++]!;
         try {
-          encode(task.payload, { root: task.job.kind === KIND_APPLY ? 'args' : 'items', sidecar: this.#shared });
+          encode(ops[i + 4], { root: task.job.kind === KIND_APPLY ? 'args' : 'items', sidecar: this.#shared });
         } catch (error) {
           this.inflight.delete(task.wseq);
           task.worker = null;
