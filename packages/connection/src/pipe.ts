@@ -5,7 +5,14 @@ import { type Connection, internals } from './connection.js';
 import { osPipe } from './internal/fifo.js';
 import { defaultStartMethod, type PipeMethod } from './internal/start-method.js';
 
-/** Options of {@link Pipe} beyond Python's `duplex`. */
+/**
+ * Options of {@link Pipe} beyond Python's `duplex`.
+ *
+ * @example
+ * ```ts
+ * const [a, b] = Pipe(true, { method: 'spawn' }); // ends for spawn children
+ * ```
+ */
 export interface PipeOptions {
   /**
    * The start method of the children the ends will go to: `'thread'` (a MessageChannel) or

@@ -7,13 +7,37 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** Socket families: TCP (`[host, port]`) or Unix-domain (a path). */
+/**
+ * Socket families: TCP (`[host, port]`) or Unix-domain (a path).
+ *
+ * @example
+ * ```ts
+ * const family: Family = 'AF_INET';
+ * const listener = new Listener(['localhost', 0], family);
+ * ```
+ */
 export type Family = 'AF_INET' | 'AF_UNIX';
 
-/** `[host, port]` (AF_INET) or a socket path (AF_UNIX). */
+/**
+ * `[host, port]` (AF_INET) or a socket path (AF_UNIX; a leading NUL byte names a Linux abstract
+ * socket).
+ *
+ * @example
+ * ```ts
+ * const tcp: Address = ['localhost', 6000];
+ * const unix: Address = '/tmp/my-app.sock';
+ * ```
+ */
 export type Address = string | readonly [host: string, port: number];
 
-/** The families this platform offers (Python's `connection.families`). */
+/**
+ * The families this platform offers (Python's `connection.families`).
+ *
+ * @example
+ * ```ts
+ * for (const family of families) new Listener(undefined, family).close();
+ * ```
+ */
 export const FAMILIES: readonly Family[] = ['AF_INET', 'AF_UNIX'];
 
 /** The family of an address (Python's `address_type`). */

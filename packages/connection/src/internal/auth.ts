@@ -8,16 +8,31 @@ import { Buffer } from 'node:buffer';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AuthenticationError } from '../errors.js';
 
-/** The largest frame accepted before authentication. */
+/**
+ * The largest frame accepted before authentication.
+ *
+ * @example
+ * ```ts
+ * const io = new FramedSocket(socket, AUTH_MAX_FRAME);
+ * ```
+ */
 export const AUTH_MAX_FRAME = 256;
 
-/** What a challenge starts with (Python's `_CHALLENGE`, with the digest named as Python 3.12 does). */
+/** What a challenge starts with (Python's `_CHALLENGE`, with the digest named as Python 3.12 does). Internal. */
 export const CHALLENGE = Buffer.from('#CHALLENGE#{sha256}');
 const WELCOME = Buffer.from('#WELCOME#');
 const FAILURE = Buffer.from('#FAILURE#');
 const NONCE_BYTES = 40;
 
-/** The transport the handshake runs over: frames out, frames in. */
+/**
+ * The transport the handshake runs over: frames out, frames in.
+ *
+ * @example
+ * ```ts
+ * const io: FrameIO = { write: (frame) => socket.write(encodeFrame(frame)), read: () => framed.read() };
+ * await deliverChallenge(io, key);
+ * ```
+ */
 export interface FrameIO {
   write(frame: Uint8Array): unknown;
   read(): Promise<Buffer>;
@@ -26,6 +41,12 @@ export interface FrameIO {
 /**
  * A connection-like object, as Python's `deliver_challenge(connection, authkey)` takes:
  * `sendBytes` and `recvBytes(maxlength)` (sync or async).
+ *
+ * @example
+ * ```ts
+ * const fake: BytesConnection = { sendBytes: () => {}, recvBytes: () => Buffer.from('bogus') };
+ * await deliverChallenge(fake, 'abc'); // rejects with AuthenticationError
+ * ```
  */
 export interface BytesConnection {
   sendBytes(buf: Uint8Array): unknown;
@@ -98,7 +119,14 @@ export async function answerChallenge(connection: FrameIO | BytesConnection, aut
   }
 }
 
-/** Normalizes an authkey given as string or bytes; TypeError for anything else. */
+/**
+ * Normalizes an authkey given as string or bytes; TypeError for anything else.
+ *
+ * @example
+ * ```ts
+ * toAuthkey('secret'); // <Buffer 73 65 63 72 65 74>
+ * ```
+ */
 export function toAuthkey(key: string | Uint8Array): Uint8Array {
   if (typeof key === 'string') return Buffer.from(key);
   if (key instanceof Uint8Array) return key;

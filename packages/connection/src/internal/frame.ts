@@ -5,15 +5,44 @@
  */
 import { ProcessError } from '../errors.js';
 
-/** Bytes of the length prefix. */
+/**
+ * Bytes of the length prefix.
+ *
+ * @example
+ * ```ts
+ * const payloadLength = frame.byteLength - FRAME_HEADER;
+ * ```
+ */
 export const FRAME_HEADER = 4;
-/** The largest payload a frame may carry (2 GiB - 1, the u32 range that Buffers allow). */
+/**
+ * The largest payload a frame may carry (2 GiB - 1, the u32 range that Buffers allow).
+ *
+ * @example
+ * ```ts
+ * decoder.maxFrame = MAX_FRAME; // after authentication
+ * ```
+ */
 export const MAX_FRAME = 0x7fff_ffff;
 
-/** A frame announced a length above the receiver's limit, or the stream ended mid-frame. */
+/**
+ * A frame announced a length above the receiver's limit, or the stream ended mid-frame.
+ *
+ * @example
+ * ```ts
+ * try { decoder.push(chunk); } catch (e) { if (e instanceof FrameError) socket.destroy(); }
+ * ```
+ */
 export class FrameError extends ProcessError {}
 
-/** Prefixes `payload` with its length. Returns the header and the payload (no copy of the payload). */
+/**
+ * The 4-byte header of a frame of `length` bytes (write it, then the payload: no copy).
+ *
+ * @example
+ * ```ts
+ * socket.write(frameHeader(payload.byteLength));
+ * socket.write(payload);
+ * ```
+ */
 export function frameHeader(length: number): Buffer {
   if (!Number.isInteger(length) || length < 0 || length > MAX_FRAME) {
     throw new FrameError(`cannot send a message of ${length} bytes: the limit is ${MAX_FRAME} bytes`);
@@ -23,7 +52,14 @@ export function frameHeader(length: number): Buffer {
   return header;
 }
 
-/** One buffer holding the whole frame: used for small messages where one write is cheaper than two. */
+/**
+ * One buffer holding the whole frame: used for small messages where one write is cheaper than two.
+ *
+ * @example
+ * ```ts
+ * socket.write(encodeFrame(Buffer.from('hello')));
+ * ```
+ */
 export function encodeFrame(payload: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(FRAME_HEADER + payload.byteLength);
   out.writeUInt32BE(payload.byteLength, 0);
@@ -35,6 +71,12 @@ export function encodeFrame(payload: Uint8Array): Buffer {
  * Incremental decoder: feed it chunks as they arrive, get whole frames back. A frame longer than
  * `maxFrame` throws a {@link FrameError} before its payload is buffered, so a hostile peer cannot
  * make the receiver allocate. Chunks are only copied when a frame spans several chunks.
+ *
+ * @example
+ * ```ts
+ * const decoder = new FrameDecoder(256);
+ * socket.on('data', (chunk) => { for (const frame of decoder.push(chunk)) handle(frame); });
+ * ```
  */
 export class FrameDecoder {
   #chunks: Buffer[] = [];

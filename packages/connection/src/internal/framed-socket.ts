@@ -15,6 +15,16 @@ interface Reader {
 /** Above this size a payload is written as header + payload (two writes, no copy). */
 const COPY_LIMIT = 64 * 1024;
 
+/**
+ * Frames over a socket, read as promises (what the broker of @mp/context uses).
+ *
+ * @example
+ * ```ts
+ * const io = new FramedSocket(socket, AUTH_MAX_FRAME);
+ * io.write(encode(request).bytes);
+ * const reply = decode(await io.read());
+ * ```
+ */
 export class FramedSocket {
   readonly socket: Socket;
   readonly #decoder: FrameDecoder;
