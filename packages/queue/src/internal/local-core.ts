@@ -39,6 +39,8 @@ export class LocalCore implements Core {
   readonly #joinable: boolean;
   readonly #pending = new FrameBuffer();
   #feeding = false;
+  /** In `withBuffer` and the exit hook's set. */
+  #marked = false;
   #cancelled = false;
   #broker: BrokerSide | null = null;
 
@@ -150,6 +152,8 @@ export class LocalCore implements Core {
   }
 
   #markBuffered(has: boolean): void {
+    if (has === this.#marked) return;
+    this.#marked = has;
     if (has) withBuffer.add(this);
     else withBuffer.delete(this);
     setBuffered(this, has);
@@ -224,6 +228,8 @@ export class LocalCore implements Core {
 
   getSync(block: boolean, deadline: Deadline): unknown {
     const seg = this.seg;
+    // This object's own buffered items come first (a thread that puts, then gets).
+    if (this.#pending.count > 0) this.#pump();
     const op = new ReadOp(true);
     try {
       for (let first = true; ; first = false) {
@@ -240,6 +246,7 @@ export class LocalCore implements Core {
   }
 
   async get(block: boolean, deadline: Deadline): Promise<unknown> {
+    if (this.#pending.count > 0) this.#pump();
     const op = new ReadOp(true);
     const r = readStep(this.seg, op);
     if (r === DECODED) return op.value;
