@@ -22,7 +22,15 @@ export interface TaskInfo {
   readonly size: number;
 }
 
-/** Fields of a {@link WorkerDiedError}. */
+/**
+ * Fields of a {@link WorkerDiedError} (its constructor's second argument).
+ *
+ * @example
+ * ```ts
+ * const details: WorkerDiedDetails = { exitCode: -9, signal: 'SIGKILL', worker: 'SpawnPoolWorker-2', pid: 4242, task: { kind: 'apply', index: 0, size: 1 } };
+ * throw new WorkerDiedError('pool worker SpawnPoolWorker-2 was stopped by SIGKILL', details);
+ * ```
+ */
 export interface WorkerDiedDetails {
   readonly exitCode: number | null;
   readonly signal: NodeJS.Signals | null;

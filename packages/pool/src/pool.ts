@@ -30,7 +30,18 @@ import {
 } from './options.js';
 import type { TaskContext } from './task-context.js';
 
-/** A task function: `this` is the task's context (its AbortSignal); it may be async. */
+/**
+ * A task function: called with the task's arguments, `this` being the task's context (its
+ * AbortSignal); it may be async (its result is awaited in the worker).
+ *
+ * @example
+ * ```ts
+ * const fetchStatus: TaskFunction<[string], number> = async function (url) {
+ *   return (await fetch(url, { signal: this.signal })).status;
+ * };
+ * await pool.map(fetchStatus, urls, 1, { timeout: 10_000 });
+ * ```
+ */
 export type TaskFunction<A extends readonly unknown[], R> = (this: TaskContext, ...args: A) => R | PromiseLike<R>;
 
 type Callback<T> = ((value: T) => void) | null | undefined;
