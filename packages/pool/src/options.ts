@@ -155,11 +155,12 @@ export function positionalOptions(args: unknown[]): PoolOptions {
   return { processes, initializer, initargs, maxTasksPerChild, context } as PoolOptions;
 }
 
+/** Iterable or async iterable (a string too: as in Python, its characters are the items). */
 export function isIterable(value: unknown): value is Iterable<unknown> | AsyncIterable<unknown> {
+  if (typeof value === 'string') return true;
   return (
     value !== null &&
     value !== undefined &&
-    typeof value !== 'string' &&
     (typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function' || typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function')
   );
 }
