@@ -253,6 +253,41 @@ describe.each(METHODS)('Listener and Client across processes (%s)', (method) => 
 });
 
 describe('authentication', () => {
+  it('a big message sent right after the handshake arrives (it may share a read with the last handshake frame)', async () => {
+    for (const family of ['AF_INET', 'AF_UNIX'] as const) {
+      const l = new Listener(family === 'AF_INET' ? ['127.0.0.1', 0] : undefined, family, 1, 'key');
+      await l.ready;
+      for (let round = 0; round < 5; round++) {
+        const accepted = l.accept();
+        const client = await Client(l.address, family, 'key');
+        const big = 'x'.repeat(10_000 + round);
+        client.send(big);
+        const server = await accepted;
+        expect(await server.recv()).toBe(big);
+        server.send(big);
+        expect(await client.recv()).toBe(big);
+        client.close();
+        server.close();
+      }
+      l.close();
+    }
+  });
+
+  it('an oversized frame before authentication still closes the connection with an error', async () => {
+    const l = new Listener(['127.0.0.1', 0], 'AF_INET', 1, 'key');
+    await l.ready;
+    const accepted = l.accept();
+    const [host, port] = l.address as [string, number];
+    const raw = net.connect(port, host);
+    await new Promise((resolve) => raw.once('connect', resolve));
+    const header = Buffer.alloc(4);
+    header.writeUInt32BE(1_000_000);
+    raw.write(header);
+    await expect(accepted).rejects.toThrow();
+    raw.destroy();
+    l.close();
+  });
+
   it('wrong key: AuthenticationError on both sides', async () => {
     const l = new Listener(['127.0.0.1', 0], 'AF_INET', 1, Buffer.from('abc'));
     const [accepted, client] = await Promise.allSettled([l.accept(), Client(l.address, 'AF_INET', Buffer.from('xyz'))]);

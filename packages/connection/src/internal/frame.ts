@@ -82,10 +82,32 @@ export class FrameDecoder {
   #chunks: Buffer[] = [];
   #buffered = 0;
   #need = -1;
+  #stalled = 0;
   maxFrame: number;
+  /**
+   * Instead of throwing at a frame above `maxFrame`, stop decoding before it and keep its bytes:
+   * during an authentication handshake the frame after the last handshake frame may arrive in
+   * the same chunk, and must only be judged once the limit has been raised. `push()` (even of an
+   * empty chunk) resumes decoding when `maxFrame` allows it.
+   */
+  stallOnOversize = false;
 
   constructor(maxFrame = MAX_FRAME) {
     this.maxFrame = maxFrame;
+  }
+
+  /** The length of the oversized frame decoding stopped at (0: not stalled). */
+  get stalled(): number {
+    return this.#stalled;
+  }
+
+  #oversized(length: number): boolean {
+    if (length <= this.maxFrame) return false;
+    if (this.stallOnOversize) {
+      this.#stalled = length;
+      return true;
+    }
+    throw new FrameError(`received a frame of ${length} bytes, above the limit of ${this.maxFrame} bytes; closing the connection`);
   }
 
   /** Bytes received that do not yet form a whole frame. */
@@ -96,16 +118,15 @@ export class FrameDecoder {
   /** Adds a chunk; returns the frames it completed, in order. */
   push(chunk: Buffer): Buffer[] {
     const frames: Buffer[] = [];
-    if (this.#buffered === 0 && this.#need < 0) {
+    if (this.#stalled > 0 && this.#stalled <= this.maxFrame) this.#stalled = 0;
+    if (this.#buffered === 0 && this.#need < 0 && this.#stalled === 0) {
       // The common case: nothing pending, so frames are cut from the chunk by offset (no
       // remainder views); only the unfinished tail is kept.
       const end = chunk.byteLength;
       let pos = 0;
       while (end - pos >= FRAME_HEADER) {
         const length = chunk.readUInt32BE(pos);
-        if (length > this.maxFrame) {
-          throw new FrameError(`received a frame of ${length} bytes, above the limit of ${this.maxFrame} bytes; closing the connection`);
-        }
+        if (this.#oversized(length)) break;
         if (end - pos - FRAME_HEADER < length) break;
         frames.push(chunk.subarray(pos + FRAME_HEADER, pos + FRAME_HEADER + length));
         pos += FRAME_HEADER + length;
@@ -118,12 +139,11 @@ export class FrameDecoder {
       this.#buffered += chunk.byteLength;
     }
     for (;;) {
+      if (this.#stalled > 0) break;
       if (this.#need < 0) {
         if (this.#buffered < FRAME_HEADER) break;
         const length = this.#peekLength();
-        if (length > this.maxFrame) {
-          throw new FrameError(`received a frame of ${length} bytes, above the limit of ${this.maxFrame} bytes; closing the connection`);
-        }
+        if (this.#oversized(length)) break;
         this.#consume(FRAME_HEADER);
         this.#need = length;
       }

@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import { EOFError } from '../errors.js';
-import { encodeFrame, FrameDecoder, frameHeader, FRAME_HEADER } from './frame.js';
+import { encodeFrame, FrameDecoder, FrameError, frameHeader, FRAME_HEADER, MAX_FRAME } from './frame.js';
 
 interface Reader {
   resolve(frame: Buffer): void;
@@ -36,6 +36,7 @@ export class FramedSocket {
   constructor(socket: Socket, maxFrame?: number) {
     this.socket = socket;
     this.#decoder = new FrameDecoder(maxFrame);
+    this.#decoder.stallOnOversize = maxFrame !== undefined && maxFrame < MAX_FRAME;
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('end', () => this.#finish(null));
     socket.on('close', () => this.#finish(null));
@@ -48,6 +49,8 @@ export class FramedSocket {
   }
   set maxFrame(value: number) {
     this.#decoder.maxFrame = value;
+    if (value >= MAX_FRAME) this.#decoder.stallOnOversize = false;
+    if (this.#decoder.stalled > 0) this.#onData(Buffer.alloc(0));
   }
 
   /** True once the stream ended or failed. */
@@ -71,6 +74,7 @@ export class FramedSocket {
   read(): Promise<Buffer> {
     const frame = this.#frames.shift();
     if (frame !== undefined) return Promise.resolve(frame);
+    if (this.#decoder.stalled > 0) this.#oversize();
     if (this.#ended) return Promise.reject(this.#eof());
     return new Promise((resolve, reject) => this.#readers.push({ resolve, reject }));
   }
@@ -97,6 +101,12 @@ export class FramedSocket {
     return cause instanceof EOFError ? cause : new EOFError(undefined, { cause });
   }
 
+  /** A read while decoding is stalled at an oversized frame (see FrameDecoder.stallOnOversize). */
+  #oversize(): void {
+    this.socket.destroy();
+    this.#finish(new FrameError(`received a frame of ${this.#decoder.stalled} bytes, above the limit of ${this.#decoder.maxFrame} bytes; closing the connection`));
+  }
+
   #onData(chunk: Buffer): void {
     let frames: Buffer[];
     try {
@@ -111,6 +121,10 @@ export class FramedSocket {
       const reader = this.#readers.shift();
       if (reader) reader.resolve(frame);
       else this.#frames.push(frame);
+    }
+    if (this.#decoder.stalled > 0 && this.#readers.length > 0) {
+      this.#oversize();
+      return;
     }
     if (frames.length > 0) for (const listener of this.#frameListeners) listener();
   }

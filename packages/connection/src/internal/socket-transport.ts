@@ -43,6 +43,8 @@ function stopReading(socket: Socket): void {
   }
 }
 
+const EMPTY = Buffer.alloc(0);
+
 export class SocketTransport implements Transport {
   readonly kind = 'socket';
   readonly #input: Socket | null;
@@ -54,6 +56,7 @@ export class SocketTransport implements Transport {
   /** The output's file descriptor for direct writes, or -1. */
   readonly #fd: number;
   #reading = false;
+  #demanded = false;
   #gone = false;
   #sendError: Error | null = null;
   readonly #onData = (chunk: Buffer): void => this.#receive(chunk);
@@ -63,6 +66,9 @@ export class SocketTransport implements Transport {
     this.#output = output;
     this.#events = events;
     this.#decoder = new FrameDecoder(maxFrame);
+    // Before authentication a big frame may follow the last handshake frame in one chunk: it
+    // waits until the limit is raised (or fails the next read, if it is still too big then).
+    this.#decoder.stallOnOversize = maxFrame < MAX_FRAME;
     this.#writes = trackWrites();
     this.#fd = output === null ? -1 : fdOf(output);
     this.#writer = new FrameWriter({
@@ -95,6 +101,8 @@ export class SocketTransport implements Transport {
   }
   set maxFrame(value: number) {
     this.#decoder.maxFrame = value;
+    if (value >= MAX_FRAME) this.#decoder.stallOnOversize = false;
+    if (this.#decoder.stalled > 0) this.#receive(EMPTY);
   }
 
   /** The socket of a duplex connection (TCP options, addresses). */
@@ -142,6 +150,16 @@ export class SocketTransport implements Transport {
       return;
     }
     for (const frame of frames) this.#events.frame(frame);
+    if (this.#decoder.stalled > 0 && this.#demanded) this.#oversize();
+  }
+
+  /** A read is waiting while decoding is stalled at an oversized frame: the peer broke the rules. */
+  #oversize(): void {
+    const error = new FrameError(
+      `received a frame of ${this.#decoder.stalled} bytes, above the limit of ${this.#decoder.maxFrame} bytes; closing the connection`,
+    );
+    this.#input?.destroy();
+    this.#finish(error);
   }
 
   #finish(error: Error | null): void {
@@ -193,7 +211,12 @@ export class SocketTransport implements Transport {
   }
 
   demand(wanted: boolean): void {
+    this.#demanded = wanted;
     if (this.#gone || this.#input === null) return;
+    if (wanted && this.#decoder.stalled > 0) {
+      this.#oversize();
+      return;
+    }
     if (wanted) {
       this.pull();
       this.#input.ref();
