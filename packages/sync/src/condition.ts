@@ -13,21 +13,31 @@ import {
 import { dumps, loads } from '@mp/serialize';
 import { BRIEF_DONE, type CondLock, condEnter, condNotify, condWait, condWaitBrief, condWaiters } from './internal/condition-core.js';
 import { runAsync, runSync } from './internal/drive.js';
-import { CONDITION_WORDS } from './internal/layout.js';
+import { EMBEDDED_LOCK_OPS, embeddedRLock } from './internal/embedded-lock.js';
+import { CONDITION_WORDS, LOCK_WORDS } from './internal/layout.js';
 import { LockBase, lockInternals } from './internal/lock-base.js';
 import { call, callSync, deferNotify, defineBrokerOps, heldHere, takeNotify, wireTimeout } from './internal/remote.js';
 import type { Lock } from './lock.js';
-import { RLock } from './rlock.js';
+import type { RLock } from './rlock.js';
 
 interface ConditionMeta {
   /**
-   * The lock, serialized. Meta must be plain data: the broker decodes it when the object is
-   * registered, before it has imported this package (it could not revive a Lock there).
+   * A lock given to the constructor, serialized; null for the default RLock, which lives in the
+   * segment's first LOCK_WORDS words (see internal/embedded-lock.ts). Meta must be plain data:
+   * the broker decodes it when the object is registered, before it has imported this package
+   * (it could not revive a Lock there).
    */
-  readonly lock: Uint8Array;
+  readonly lock: Uint8Array | null;
 }
 
-const KIND: SharedKind<ConditionMeta> = { kind: 'sync.Condition', module: import.meta.url, byteLength: () => CONDITION_WORDS * 4 };
+/** The condition's own words start after the embedded lock's. */
+const LOCK_BYTES = LOCK_WORDS * 4;
+
+const KIND: SharedKind<ConditionMeta> = {
+  kind: 'sync.Condition',
+  module: import.meta.url,
+  byteLength: () => LOCK_BYTES + CONDITION_WORDS * 4,
+};
 
 const FOREVER = new Deadline(null);
 
@@ -84,12 +94,11 @@ export class Condition {
     if (attaching === null && lock !== undefined && lock !== null && !(lock instanceof LockBase)) {
       throw new TypeError('Condition(lock): lock must be a Lock or an RLock of multiprocess');
     }
-    let own: Lock | RLock | null = null;
-    if (attaching === null) own = lock ?? new RLock();
-    const h = attaching ?? createHandle(KIND, { lock: dumps(own) });
+    const given = attaching === null ? (lock ?? null) : null;
+    const h = attaching ?? createHandle(KIND, { lock: given === null ? null : dumps(given) });
     this.#h = h;
-    this.#w = h.local ? new Int32Array(h.sab) : null;
-    this.#lock = own ?? loads<Lock | RLock>(h.meta.lock);
+    this.#w = h.local ? new Int32Array(h.sab, LOCK_BYTES) : null;
+    this.#lock = given ?? (h.meta.lock === null ? embeddedRLock(h) : loads<Lock | RLock>(h.meta.lock));
     const internals = lockInternals(this.#lock);
     this.#cl = internals.words === null ? null : { w: internals.words, reentrant: internals.reentrant };
   }
@@ -311,6 +320,12 @@ export class Condition {
   }
 
   static {
+    const forward = (op: string) =>
+      function (this: Condition, ...args: unknown[]): unknown {
+        const fn = (this.#lock as unknown as Record<string, (...a: unknown[]) => unknown>)[`mp:${op}`]!;
+        return fn.apply(this.#lock, args);
+      };
+    defineBrokerOps(this, Object.fromEntries(EMBEDDED_LOCK_OPS.map((op) => [`lock.${op}`, forward(op)])));
     defineBrokerOps(this, {
       ping: () => null,
       notifyWait(this: Condition, n: number, timeout: number | null): Promise<boolean> {

@@ -2,7 +2,9 @@ import { registerSharedClass, withAttaching } from '@mp/context/spi';
 import { LockBase, lockInternals, lockKind } from './internal/lock-base.js';
 import { WHO_ME, WHO_NONE, whoName } from './internal/remote.js';
 
-const KIND = lockKind('sync.RLock', import.meta.url);
+/** The kind of RLock (internal: also the kind of a Condition's embedded lock, see condition.ts). */
+export const RLOCK_KIND = lockKind('sync.RLock', import.meta.url);
+const KIND = RLOCK_KIND;
 
 /**
  * A recursive lock (Python's `multiprocessing.RLock`): its owner — a (process, thread) pair,
