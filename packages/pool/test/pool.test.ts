@@ -207,6 +207,19 @@ describe.each(METHODS)('Pool on %s', (method) => {
     expect(await pool.map((x: number) => ((y: number) => y ** 2)(x) + x, range(10))).toEqual([0, 2, 6, 12, 20, 30, 42, 56, 72, 90]);
   });
 
+  it('a function is sent to each worker once, not once per task', async () => {
+    function probe(): number {
+      const seen = ((globalThis as { probes?: Set<unknown> }).probes ??= new Set());
+      seen.add(probe); // the same function object in this worker, task after task
+      return seen.size;
+    }
+    const sizes = await Promise.all(range(40).map(() => pool.apply(probe)));
+    expect(Math.max(...sizes)).toBe(1);
+    // inline lambdas made anew for each call are recognised by their bytes
+    const inline = await Promise.all(range(20).map((i) => pool.apply((x: number) => x + 1, [i])));
+    expect(inline).toEqual(range(20).map((i) => i + 1));
+  });
+
   it('task arguments and results are not kept alive by the pool', async () => {
     let objs: { n: number }[] | null = range(10).map((n) => ({ n }));
     const refs = objs.map((o) => new WeakRef(o));
