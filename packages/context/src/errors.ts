@@ -1,4 +1,4 @@
-import { ProcessError } from '@mp/connection';
+import { ProcessError } from '@mp/connection/spi';
 
 /**
  * A value was wrong for the operation (Python's `ValueError`): an unknown start method, a closed

@@ -25,6 +25,23 @@ describe.each(METHODS)('Process on %s', (method) => {
     }
   });
 
+  it('children started one after another each see the environment as it is at their start()', async () => {
+    // thread: from the second start on, a child may run in a worker loaded ahead of time
+    try {
+      for (let i = 1; i <= 4; i++) {
+        process.env.MP_TEST_ORDINAL = String(i);
+        if (i === 3) delete process.env.MP_TEST_ORDINAL;
+        const p = make({ target: () => process.exit(Number(process.env.MP_TEST_ORDINAL ?? 99)) });
+        await p.start();
+        await p.join(10_000);
+        expect(p.exitCode).toBe(i === 3 ? 99 : i);
+        expect(p.name).toMatch(/^Process-\d+$/);
+      }
+    } finally {
+      delete process.env.MP_TEST_ORDINAL;
+    }
+  });
+
   it('runs the target with its args and exits 0', async () => {
     const out = tmp.file(`args-${method}.json`);
     const p = make({

@@ -6,6 +6,7 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { ThreadLink } from '../internal/broker/launch.js';
 import { runChild } from '../internal/child-main.js';
 import type { ChildPayload } from '../internal/popen/popen.js';
+import { SPARE } from '../internal/popen/spare-worker.js';
 
 if (isMainThread) {
   // Socket handles (Pipe ends passed as arguments) arrive first, then the payload.
@@ -49,8 +50,16 @@ if (isMainThread) {
     exit: (code) => process.exit(code),
   });
 } else {
-  const { payload, link } = workerData as { payload: ChildPayload; link: ThreadLink | null };
+  type ThreadBoot = { payload: ChildPayload; link: ThreadLink | null; env?: NodeJS.ProcessEnv };
   const port = parentPort!;
+  // A spare worker (spare-worker.ts) loaded this module ahead of time and gets its boot now.
+  const boot: ThreadBoot =
+    workerData === SPARE ? await new Promise<ThreadBoot>((resolve) => port.once('message', resolve)) : (workerData as ThreadBoot);
+  if (boot.env !== undefined) {
+    for (const key of Object.keys(process.env)) if (!(key in boot.env)) delete process.env[key];
+    Object.assign(process.env, boot.env);
+  }
+  const { payload, link } = boot;
   await runChild(payload, link, {
     post: (m) => port.postMessage(m),
     stderr: (text) => port.postMessage({ t: 'stderr', text }),

@@ -3,6 +3,7 @@ import { MessagePort, Worker } from 'node:worker_threads';
 import { linkThread } from '../broker/launch.js';
 import { runtime } from '../runtime.js';
 import { entryUrl, type Popen, type PopenOptions } from './popen.js';
+import { takeSpareWorker } from './spare-worker.js';
 
 /** Messages a thread child posts to its parent. */
 export type ThreadChildMessage = { t: 'started' } | { t: 'stderr'; text: string };
@@ -27,13 +28,17 @@ export class ThreadPopen implements Popen {
       }
     }
     const linked = rt.root !== null ? linkThread() : null;
-    this.#worker = new Worker(entryUrl('child'), {
-      workerData: { payload, link: linked?.link ?? null },
-      transferList: [...(linked?.transfer ?? []), ...(options.transfer as MessagePort[])],
-      name: options.name,
-    });
+    const boot = { payload, link: linked?.link ?? null };
+    const transferList = [...(linked?.transfer ?? []), ...(options.transfer as MessagePort[])];
+    const spare = takeSpareWorker();
+    if (spare !== null) {
+      spare.ref();
+      spare.postMessage({ ...boot, env: { ...process.env } }, transferList);
+    }
+    this.#worker = spare ?? new Worker(entryUrl('child'), { workerData: boot, transferList, name: options.name });
     const worker = this.#worker;
     this.started = new Promise((resolve, reject) => {
+      if (spare !== null) return resolve(); // already online
       worker.once('online', () => resolve());
       worker.once('exit', () => resolve());
       worker.once('error', (error) => reject(error));
