@@ -89,7 +89,7 @@ export abstract class LockBase {
     if (w === null) return remoteAcquire(this.#h as RemoteHandle<LockMeta>, 'acquire', blocking, timeout, () => warnTakenOver(String(this)));
     const token = myToken();
     if (Atomics.compareExchange(w, L_OWNER, 0, token) === 0) {
-      if (this.#reentrant) Atomics.store(w, L_COUNT, 1);
+      if (this.#reentrant) w[L_COUNT] = 1; // owner-only word: a plain store (see lock-core.ts)
       return TRUE;
     }
     const code = tryLock(w, 0, token, this.#reentrant);
@@ -117,7 +117,7 @@ export abstract class LockBase {
     if (w === null) return remoteAcquireSync(this.#h as RemoteHandle<LockMeta>, 'acquire', blocking, timeout, () => warnTakenOver(String(this)));
     const token = myToken();
     if (Atomics.compareExchange(w, L_OWNER, 0, token) === 0) {
-      if (this.#reentrant) Atomics.store(w, L_COUNT, 1);
+      if (this.#reentrant) w[L_COUNT] = 1; // owner-only word: a plain store (see lock-core.ts)
       return true;
     }
     let code = tryLock(w, 0, token, this.#reentrant);

@@ -17,7 +17,11 @@
  *   lock over with CAS OWNER dead → token (exactly one taker) and sets DIED = 1 (and COUNT = 1).
  *   A non-blocking try does the same check. Tokens carry a generation, so a dead token is never
  *   reused for a live holder.
- * - RLock: COUNT is written only by the owner; the lock is released when it drops to 0.
+ * - RLock: COUNT is written only by the owner; the lock is released when it drops to 0. Being
+ *   the owner's own word, it is read and written with plain (non-atomic) accesses on the fast
+ *   paths: the CAS that takes OWNER and the store that clears it order them for the next owner,
+ *   and other isolates read it only for a repr. (Measured: the RLock acquire+release pair of a
+ *   SharedArray get() went from 2 + 3 to 1 + 1 locked instructions.)
  */
 import { isTokenAlive, type Deadline } from '@mp/context/spi';
 import { NotAcquiredError } from '../errors.js';
@@ -34,11 +38,11 @@ export type AcquireCode = typeof NOT_ACQUIRED | typeof ACQUIRED | typeof TAKEN_O
 export function tryLock(w: Int32Array, b: number, token: number, reentrant: boolean): AcquireCode {
   const owner = Atomics.compareExchange(w, b + L_OWNER, 0, token);
   if (owner === 0) {
-    if (reentrant) Atomics.store(w, b + L_COUNT, 1);
+    if (reentrant) w[b + L_COUNT] = 1;
     return ACQUIRED;
   }
   if (owner === token && reentrant) {
-    Atomics.store(w, b + L_COUNT, Atomics.load(w, b + L_COUNT) + 1);
+    w[b + L_COUNT] = w[b + L_COUNT]! + 1;
     return ACQUIRED;
   }
   return takeOverIfDead(w, b, token, owner);
@@ -93,13 +97,13 @@ export function runlock(w: Int32Array, b: number, token: number): void {
       'cannot release un-acquired lock: this RLock is not held by the calling process/thread. Only its owner can release it, once per acquire().',
     );
   }
-  const count = Atomics.load(w, b + L_COUNT);
+  const count = w[b + L_COUNT]!;
   if (count > 1) {
-    Atomics.store(w, b + L_COUNT, count - 1);
+    w[b + L_COUNT] = count - 1;
     return;
   }
-  Atomics.store(w, b + L_COUNT, 0);
-  Atomics.store(w, b + L_DIED, 0);
+  w[b + L_COUNT] = 0;
+  if (Atomics.load(w, b + L_DIED) !== 0) Atomics.store(w, b + L_DIED, 0);
   Atomics.store(w, b + L_OWNER, 0);
   wakeOne(w, b);
 }
