@@ -24,4 +24,4 @@ export {
 export { contextMethod, defineContextMethods } from './context.js';
 export { inRootProcess, runtime, type Runtime, type StartMethod } from './internal/runtime.js';
 export { remoteClient, BrokerUnavailableError } from './internal/broker/client.js';
-export { Deadline, notify, SPIN, waitAsync, waitSync, type WaitResult } from './internal/futex.js';
+export { Deadline, holdLoop, notify, releaseLoop, SPIN, waitAsync, waitSync, type WaitResult } from './internal/futex.js';

@@ -3,7 +3,7 @@
  * event loop kept alive (awaited user calls), and async without keeping it alive (background
  * feeders, which must never hold a program open, as Python's feeder threads can).
  */
-import { type Deadline, waitSync } from '@mp/context/spi';
+import { type Deadline, holdLoop, releaseLoop, waitSync } from '@mp/context/spi';
 import { RuntimeError } from '@mp/context';
 import { RLOCK, WLOCK } from './layout.js';
 import type { Segment, Wait } from './segment.js';
@@ -25,8 +25,6 @@ export function blockOn(seg: Segment, wait: Wait, deadline: Deadline): void {
   }
 }
 
-const NEVER = 2 ** 31 - 1;
-const noop = (): void => {};
 /**
  * Loads an async waiter checks before sleeping. Short on purpose: an async wake-up costs an
  * event-loop turn whatever we do, and on a loaded 2-core machine a 1000-load spin per wait (the
@@ -47,13 +45,11 @@ export async function awaitOn(seg: Segment, wait: Wait, deadline: Deadline): Pro
   try {
     const result = Atomics.waitAsync(i32, wait.index, wait.value, ms);
     if (!result.async) return;
-    // Outlive the wait: a keep-alive due when the wait times out may fire before the timed-out
-    // waitAsync settles, leaving nothing to keep the loop alive for the last step (exit code 13).
-    const keepAlive = setTimeout(noop, NEVER);
+    holdLoop();
     try {
       await result.value;
     } finally {
-      clearTimeout(keepAlive);
+      releaseLoop();
     }
   } finally {
     Atomics.sub(i32, wait.waiters, 1);
