@@ -24,7 +24,14 @@ export interface EncodeOptions {
    * `{ shared: false, transfer: true }` takes only transferables (e.g. socket handles that a
    * spawned child receives over IPC, which cannot map shared memory).
    */
-  sidecar?: boolean | { shared?: boolean; transfer?: boolean };
+  sidecar?:
+    | boolean
+    | {
+        /** Put SharedArrayBuffers in `sidecar.shared` (default `true`). */
+        shared?: boolean;
+        /** Put transferables in `sidecar.transfer` (default `true`). */
+        transfer?: boolean;
+      };
 }
 
 /**
@@ -36,7 +43,9 @@ export interface EncodeOptions {
  * ```
  */
 export interface Encoded {
+  /** The serialized value: give it to {@link decode} (or `loads`) on the other side. */
   bytes: Uint8Array;
+  /** What travels beside the bytes (empty unless encoded with `sidecar`). */
   sidecar: Sidecar;
 }
 

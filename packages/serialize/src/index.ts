@@ -1,3 +1,9 @@
+/**
+ * `@mp/serialize`: dill's role in multiprocess. `dumps`/`loads` send functions by source, class
+ * instances, errors, binary data and the live handles of this library.
+ *
+ * @module \@mp/serialize
+ */
 export { dumps, loads } from './dumps.js';
 export { SerializationError } from './errors.js';
 export { registerClass, type AnyClass } from './register-class.js';

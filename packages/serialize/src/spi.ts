@@ -1,6 +1,8 @@
 /**
  * `@mp/serialize/spi`: plumbing for the other `@mp/*` packages (and library authors). Public and
  * semver-covered, but users normally need only the main entry.
+ *
+ * @module \@mp/serialize/spi
  */
 export { decode, decodeAsync, encode, type EncodeOptions, type Encoded } from './codec.js';
 export { libraryModules, registerLibraryExports } from './library-exports.js';

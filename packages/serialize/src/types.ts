@@ -12,7 +12,9 @@
  * ```
  */
 export interface Sidecar {
+  /** SharedArrayBuffers the value refers to: post them as they are, they stay the same memory. */
   shared: SharedArrayBuffer[];
+  /** Transferables (MessagePorts, socket handles...): put them in postMessage's transfer list. */
   transfer: unknown[];
 }
 

@@ -10,7 +10,9 @@ export const REF = Symbol.for('@mp/serialize.ref');
  * ```
  */
 export interface RefInfo {
+  /** The module the child imports (`import.meta.url`, a package name or a `node:` module). */
   readonly moduleUrl: string;
+  /** The name of the export that the child calls. */
   readonly exportName: string;
 }
 
