@@ -1,3 +1,9 @@
+/**
+ * `@mp/connection`: `Pipe`, `Connection`, `Listener`, `Client` (with HMAC authkeys) and `wait`, as
+ * Python's `multiprocessing.connection`.
+ *
+ * @module \@mp/connection
+ */
 import { registerLibraryExports } from '@mp/serialize/spi';
 import * as api from './exports.js';
 

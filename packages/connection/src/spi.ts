@@ -3,6 +3,8 @@
  * length-prefixed framing, a framed socket, the authkey handshake, the wait() protocol, and
  * the flush of pending writes before a child exits. Public and semver-covered, but aimed at
  * package authors rather than applications.
+ *
+ * @module \@mp/connection/spi
  */
 export { FRAME_HEADER, MAX_FRAME, FrameDecoder, FrameError, encodeFrame, frameHeader } from './internal/frame.js';
 export { FramedSocket } from './internal/framed-socket.js';

@@ -34,7 +34,9 @@ const NONCE_BYTES = 40;
  * ```
  */
 export interface FrameIO {
+  /** Sends one frame (its payload: the transport adds the length prefix). */
   write(frame: Uint8Array): unknown;
+  /** The payload of the next frame received; rejects when the transport ends. */
   read(): Promise<Buffer>;
 }
 
@@ -49,7 +51,9 @@ export interface FrameIO {
  * ```
  */
 export interface BytesConnection {
+  /** Sends one message of bytes. */
   sendBytes(buf: Uint8Array): unknown;
+  /** The next message of bytes; one longer than `maxlength` is an error. */
   recvBytes(maxlength?: number): Uint8Array | Promise<Uint8Array>;
 }
 

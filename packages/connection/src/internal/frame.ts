@@ -83,6 +83,7 @@ export class FrameDecoder {
   #buffered = 0;
   #need = -1;
   #stalled = 0;
+  /** The largest payload accepted, in bytes; raise it after authentication. */
   maxFrame: number;
   /**
    * Instead of throwing at a frame above `maxFrame`, stop decoding before it and keep its bytes:

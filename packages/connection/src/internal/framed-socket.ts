@@ -26,6 +26,7 @@ const COPY_LIMIT = 64 * 1024;
  * ```
  */
 export class FramedSocket {
+  /** The socket the frames travel on (for `end()`, `destroy()`, `ref()`/`unref()`). */
   readonly socket: Socket;
   readonly #decoder: FrameDecoder;
   readonly #frames: Buffer[] = [];
@@ -47,6 +48,7 @@ export class FramedSocket {
   get maxFrame(): number {
     return this.#decoder.maxFrame;
   }
+  /** Raises (or lowers) the limit; frames held back by the old limit are decoded now. */
   set maxFrame(value: number) {
     this.#decoder.maxFrame = value;
     if (value >= MAX_FRAME) this.#decoder.stallOnOversize = false;

@@ -40,6 +40,7 @@ export interface WaitHandle {
  * ```
  */
 export interface Waitable {
+  /** The object's {@link WaitHandle}: its readiness check and change notifications. */
   [WAITABLE](): WaitHandle;
 }
 
