@@ -10,6 +10,13 @@ import { kMethod, Process, type ProcessOptions } from './process.js';
 /**
  * `ctx.Process`: the Process class of a context, callable with or without `new`, and
  * subclassable.
+ *
+ * @example
+ * ```ts
+ * const SpawnProcess: ProcessFactory = getContext('spawn').Process;
+ * const p = SpawnProcess({ target: () => console.log(process.pid) }); // or new SpawnProcess({...})
+ * class Worker extends SpawnProcess { override run() { console.log('in', currentProcess().name); } }
+ * ```
  */
 export type ProcessFactory = typeof Process &
   (<A extends readonly unknown[] = never[]>(options?: ProcessOptions<A>) => Process<A>);
@@ -17,6 +24,13 @@ import { checkStartMethod, START_METHODS, type StartMethod } from './start-metho
 
 /**
  * A class that can also be called without `new`, as `ctx.Process({...})` is in the API.
+ *
+ * @example
+ * ```ts
+ * declare const Factory: CallableClass<typeof Process>;
+ * const a = Factory({ target: () => {} });
+ * const b = new Factory({ target: () => {} }); // the same
+ * ```
  */
 export type CallableClass<C extends abstract new (...args: never[]) => unknown> = C &
   ((...args: ConstructorParameters<C>) => InstanceType<C>);
@@ -56,25 +70,32 @@ export abstract class BaseContext {
 
   /** Python's error classes, as attributes of every context. */
   readonly ProcessError = ProcessError;
+  /** `ctx.BufferTooShort`: the error of `recvBytesInto` into a buffer too small for the message. */
   readonly BufferTooShort = BufferTooShort;
+  /** `ctx.TimeoutError`: the error of a wait that timed out (`AsyncResult.get(timeout)`...). */
   readonly TimeoutError = TimeoutError;
+  /** `ctx.AuthenticationError`: the error of a failed authkey handshake. */
   readonly AuthenticationError = AuthenticationError;
 
   /** `ctx.Process({...})` or `new ctx.Process({...})`: a Process using this context's start method. */
   abstract readonly Process: ProcessFactory;
 
+  /** The number of CPUs this process may use (see {@link cpuCount}). */
   cpuCount(): number {
     return cpuCount();
   }
 
+  /** The Process object of the caller (see {@link currentProcess}). */
   currentProcess(): Process {
     return currentProcess();
   }
 
+  /** The parent of the caller, or null in the main process (see {@link parentProcess}). */
   parentProcess(): Process | null {
     return parentProcess();
   }
 
+  /** The caller's children that are still alive (see {@link activeChildren}). */
   activeChildren(): Process[] {
     return activeChildren();
   }
@@ -85,6 +106,7 @@ export abstract class BaseContext {
     return concreteContext(checkStartMethod(method));
   }
 
+  /** The start method of this context (`'thread'` or `'spawn'`; see {@link getStartMethod}). */
   getStartMethod(_allowNone = false): StartMethod | null {
     return this.methodName;
   }
@@ -94,14 +116,17 @@ export abstract class BaseContext {
     throw new ValueError('cannot set start method of concrete context');
   }
 
+  /** The start methods this platform supports (see {@link getAllStartMethods}). */
   getAllStartMethods(): StartMethod[] {
     return [...START_METHODS];
   }
 
+  /** multiprocess's logger (see {@link getLogger}). */
   getLogger(): Logger {
     return getLogger();
   }
 
+  /** Sends multiprocess's log records to stderr (see {@link logToStderr}). */
   logToStderr(level?: number): Logger {
     return logToStderr(level);
   }
@@ -128,12 +153,22 @@ export abstract class BaseContext {
     runtime().executable = executable;
   }
 
+  /** The Node.js binary used for `spawn` children (Python's `get_executable`). */
   getExecutable(): string {
     return runtime().executable ?? process.execPath;
   }
 }
 
-/** The `thread` context: children are worker threads with their own V8 isolates. */
+/**
+ * The `thread` context: children are worker threads with their own V8 isolates.
+ *
+ * @example
+ * ```ts
+ * const ctx = getContext('thread'); // a ThreadContext
+ * const lock = ctx.Lock();
+ * const p = ctx.Process({ target: (l: Lock) => l.withLock(() => console.log('held')), args: [lock] });
+ * ```
+ */
 export class ThreadContext extends BaseContext {
   protected get methodName(): StartMethod {
     return 'thread';
@@ -141,7 +176,18 @@ export class ThreadContext extends BaseContext {
   readonly Process = threadProcess;
 }
 
-/** The `spawn` context: children are new Node.js processes. */
+/**
+ * The `spawn` context: children are new Node.js processes.
+ *
+ * @example
+ * ```ts
+ * const ctx = getContext('spawn'); // a SpawnContext
+ * const q = ctx.Queue<number>();
+ * const p = ctx.Process({ target: (q: Queue<number>) => q.put(process.pid), args: [q] });
+ * await p.start();
+ * console.log(await q.get() !== process.pid); // true: another process
+ * ```
+ */
 export class SpawnContext extends BaseContext {
   protected get methodName(): StartMethod {
     return 'spawn';
@@ -152,6 +198,13 @@ export class SpawnContext extends BaseContext {
 /**
  * The default context, whose start method is fixed on first use (`thread` unless set with
  * `setStartMethod`, or by the environment variable `MULTIPROCESS_START_METHOD`).
+ *
+ * @example
+ * ```ts
+ * import mp from 'multiprocess'; // the DefaultContext
+ * mp.setStartMethod('spawn');
+ * const p = mp.Process({ target: () => console.log('spawned') });
+ * ```
  */
 export class DefaultContext extends BaseContext {
   protected get methodName(): StartMethod | null {
@@ -195,10 +248,30 @@ class ThreadProcess extends Process {
 class SpawnProcess extends Process {
   static readonly [kMethod] = 'spawn';
 }
+/**
+ * The Process class of the `thread` context (as Python's `SpawnProcess`, `ForkProcess`): a
+ * Process whose child is a worker thread, whatever the default start method.
+ *
+ * @example
+ * ```ts
+ * const p = ThreadProcess({ target: () => console.log('a worker thread') });
+ * await p.start(); await p.join();
+ * ```
+ */
 const threadProcess = callable(ThreadProcess) as unknown as ProcessFactory;
+/**
+ * The Process class of the `spawn` context (Python's `SpawnProcess`): a Process whose child is
+ * a new Node.js process, whatever the default start method.
+ *
+ * @example
+ * ```ts
+ * class Job extends SpawnProcess { override run() { console.log('pid', process.pid); } }
+ * const p = new Job();
+ * await p.start(); await p.join();
+ * ```
+ */
 const spawnProcess = callable(SpawnProcess) as unknown as ProcessFactory;
 
-/** The Process classes of the thread and spawn contexts (Python's `SpawnProcess`, ...). */
 export { threadProcess as ThreadProcess, spawnProcess as SpawnProcess };
 
 const contexts = {
@@ -210,7 +283,17 @@ function concreteContext(method: StartMethod): BaseContext {
   return contexts[method];
 }
 
-/** The default context (what the top-level functions of multiprocess use). */
+/**
+ * The default context (what the top-level functions of multiprocess use); `multiprocess`
+ * exports it as `default`.
+ *
+ * @example
+ * ```ts
+ * import mp from 'multiprocess';
+ * mp === defaultContext; // true
+ * const q = mp.Queue();
+ * ```
+ */
 export const defaultContext = new DefaultContext();
 
 /**
@@ -264,7 +347,14 @@ export function getAllStartMethods(): StartMethod[] {
   return defaultContext.getAllStartMethods();
 }
 
-/** Python's `freeze_support()`: a no-op here. */
+/**
+ * Python's `freeze_support()`: a no-op here (Node programs are never frozen executables).
+ *
+ * @example
+ * ```ts
+ * freezeSupport(); // kept from a Python program; does nothing
+ * ```
+ */
 export function freezeSupport(): void {}
 
 /**
@@ -282,6 +372,18 @@ export function setExecutable(executable: string): void {
 /**
  * Adds methods to every context (`ctx.Queue()`, …). Packages call this with their factories and
  * declare the methods by augmenting `BaseContext` (`declare module '@mp/context'`).
+ *
+ * @example
+ * ```ts
+ * import { defineContextMethods } from '@mp/context/spi';
+ * declare module '@mp/context' {
+ *   interface BaseContext { Counter(start?: number): Counter }
+ * }
+ * defineContextMethods({
+ *   Counter(this: BaseContext, start?: number) { return new Counter(start); },
+ * });
+ * getContext('spawn').Counter(5);
+ * ```
  */
 export function defineContextMethods(methods: Record<string, (this: BaseContext, ...args: never[]) => unknown>): void {
   for (const [name, fn] of Object.entries(methods)) {
@@ -289,7 +391,17 @@ export function defineContextMethods(methods: Record<string, (this: BaseContext,
   }
 }
 
-/** The start method of a context (for packages whose objects depend on it: Pipe, Pool, Manager). */
+/**
+ * The start method of a context (for packages whose objects depend on it: Pipe, Pool, Manager);
+ * with no context, the default context's actual method.
+ *
+ * @example
+ * ```ts
+ * import { contextMethod } from '@mp/context/spi';
+ * contextMethod(getContext('spawn')); // 'spawn'
+ * contextMethod(undefined);           // 'thread' unless the default was changed
+ * ```
+ */
 export function contextMethod(ctx: BaseContext | null | undefined): StartMethod {
   return ctx?.getStartMethod() ?? actualStartMethod();
 }

@@ -1,3 +1,9 @@
+/**
+ * `@mp/context`: `Process` on two start methods (`thread`, `spawn`), contexts, process identity
+ * (`currentProcess`, `parentProcess`, `activeChildren`), `local()` and the logger.
+ *
+ * @module \@mp/context
+ */
 import { setDefaultStartMethodResolver } from '@mp/connection/spi';
 import { registerLibraryExports } from '@mp/serialize/spi';
 import * as api from './exports.js';

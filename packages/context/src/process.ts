@@ -6,12 +6,26 @@ import { startChild } from './internal/start-child.js';
 import type { Popen } from './internal/popen/popen.js';
 import { runtime, type StartMethod } from './internal/runtime.js';
 
-/** A function run in the child. It may be async: the child awaits it. */
+/**
+ * A function run in the child. It may be async: the child awaits it.
+ *
+ * @example
+ * ```ts
+ * const target: Target<[number, string]> = async (n, label) => console.log(label, n * 2);
+ * new Process({ target, args: [21, 'answer'] });
+ * ```
+ */
 export type Target<A extends readonly unknown[] = never[]> = (...args: A) => unknown;
 
 /**
  * The arguments a target takes: its parameter list, or any arguments for a target whose
  * parameters are unknown (an untyped `ref()`).
+ *
+ * @example
+ * ```ts
+ * type A = ProcessArgs<[number, string]>; // [number, string]
+ * type B = ProcessArgs<never[]>;          // readonly unknown[]
+ * ```
  */
 export type ProcessArgs<A extends readonly unknown[]> = A extends readonly never[]
   ? number extends A['length']
@@ -19,7 +33,15 @@ export type ProcessArgs<A extends readonly unknown[]> = A extends readonly never
     : A
   : A;
 
-/** Options of `new Process(...)`, Python's `Process(group, target, name, args, kwargs, daemon)`. */
+/**
+ * Options of `new Process(...)`, Python's `Process(group, target, name, args, kwargs, daemon)`.
+ *
+ * @example
+ * ```ts
+ * const options: ProcessOptions<[string]> = { target: (s) => console.log(s), args: ['hi'], name: 'greeter', daemon: true };
+ * const p = new Process(options);
+ * ```
+ */
 export interface ProcessOptions<A extends readonly unknown[] = never[]> {
   /** Run in the child with `args`. A function (sent by source) or `ref(moduleUrl, exportName)`. */
   target?: Target<A> | null | undefined;
@@ -94,6 +116,7 @@ function defaultName(cls: Function, identity: readonly number[]): string {
  * ```
  */
 export class Process<A extends readonly unknown[] = never[]> {
+  /** @internal */
   declare readonly [kState]: ProcessState;
 
   constructor(options: ProcessOptions<A> = {}) {
@@ -242,18 +265,22 @@ export class Process<A extends readonly unknown[] = never[]> {
     return this.pid;
   }
 
+  /** The process's name: `Process-1`, `Process-1:2`... unless given; only a label. */
   get name(): string {
     return this[kState].name;
   }
+  /** Renames the process (a string; in the child, `currentProcess().name = ...` renames it there). */
   set name(value: string) {
     if (typeof value !== 'string') throw new TypeError('name must be a string');
     this[kState].name = value;
     if (this[kState].role === 'current') runtime().self = { ...runtime().self, name: value };
   }
 
+  /** A daemon child is terminated when its parent ends; the parent waits for the others. */
   get daemon(): boolean {
     return this[kState].daemon;
   }
+  /** Sets the daemon flag; only before `start()` (after it: `ProcessStateError`). */
   set daemon(value: boolean) {
     if (this[kState].popen !== null) throw new ProcessStateError('process has already started');
     this[kState].daemon = Boolean(value);
@@ -263,6 +290,7 @@ export class Process<A extends readonly unknown[] = never[]> {
   get authkey(): Uint8Array {
     return this[kState].authkey;
   }
+  /** Sets the key (bytes, or a string as its UTF-8 bytes); the children started later inherit it. */
   set authkey(value: Uint8Array | string) {
     const key = typeof value === 'string' ? new TextEncoder().encode(value) : value;
     this[kState].authkey = key;
@@ -273,7 +301,10 @@ export class Process<A extends readonly unknown[] = never[]> {
    * Something `wait()` accepts that becomes ready when the child exits. The same object on every
    * access (as Python's integer sentinel compares equal), so `wait()`'s result can be compared.
    */
-  get sentinel(): { readonly [WAITABLE]: () => WaitHandle } {
+  get sentinel(): {
+    /** The wait() protocol (`@mp/connection/spi`): ready once the child has exited. */
+    readonly [WAITABLE]: () => WaitHandle;
+  } {
     const state = checkClosed(this);
     const popen = state.popen;
     if (popen === null) throw new ValueError('process not started');
@@ -295,6 +326,7 @@ export class Process<A extends readonly unknown[] = never[]> {
     return sentinel;
   }
 
+  /** Python's repr: `<Process name='Process-1' pid=1234 parent=1200 started>`. */
   toString(): string {
     const state = this[kState];
     let status: string;

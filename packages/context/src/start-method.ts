@@ -3,7 +3,15 @@ import type { StartMethod } from './internal/runtime.js';
 
 export type { StartMethod };
 
-/** The start methods this platform offers, the default first (Python's `get_all_start_methods`). */
+/**
+ * The start methods this platform offers (`getAllStartMethods()` puts the default first).
+ *
+ * @example
+ * ```ts
+ * START_METHODS.includes('spawn'); // true
+ * START_METHODS.includes('fork' as StartMethod); // false: Node.js cannot fork
+ * ```
+ */
 export const START_METHODS: readonly StartMethod[] = ['thread', 'spawn'];
 
 /** Checks a start method name; `fork`/`forkserver` get an explanation. */

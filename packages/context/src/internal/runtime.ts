@@ -10,11 +10,31 @@ import { isMainThread } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { LivenessTable } from './liveness.js';
 
+/**
+ * A start method: `'thread'` (worker threads, the default) or `'spawn'` (new Node.js processes).
+ * Node.js cannot fork, so Python's `'fork'` and `'forkserver'` do not exist.
+ *
+ * @example
+ * ```ts
+ * const method: StartMethod = getStartMethod() ?? 'thread';
+ * const ctx = getContext(method);
+ * ```
+ */
 export type StartMethod = 'thread' | 'spawn';
 
-/** What a process knows about itself or its parent. */
+/**
+ * What a process knows about itself or its parent.
+ *
+ * @example
+ * ```ts
+ * import { runtime } from '@mp/context/spi';
+ * const { name, pid, identity }: ProcessInfo = runtime().self; // 'Process-1', 1234, [1]
+ * ```
+ */
 export interface ProcessInfo {
+  /** The process's name (`'MainProcess'`, `'Process-1:2'`...). */
   readonly name: string;
+  /** Its OS process id (a `thread` child reports its parent's). */
   readonly pid: number;
   /** Python's `_identity`: `[]` for the main process, `[1]` for Process-1, `[1, 2]` for Process-1:2. */
   readonly identity: readonly number[];
@@ -47,11 +67,28 @@ export interface BootInfo {
   readonly rootPid: number;
 }
 
+/**
+ * The state of this isolate (what Python calls a process: the root's main thread, a `thread`
+ * child, or a `spawn` child), as {@link runtime} returns it. Package authors read it; only
+ * @mp/context writes it.
+ *
+ * @example
+ * ```ts
+ * import { runtime } from '@mp/context/spi';
+ * const rt: Runtime = runtime();
+ * console.log(rt.kind, rt.self.name, rt.parent?.name ?? 'no parent');
+ * ```
+ */
 export interface Runtime {
+  /** This process: name, pid and identity. */
   self: ProcessInfo;
+  /** The parent process, or null in the root process. */
   parent: ProcessInfo | null;
+  /** The process's authkey (`currentProcess().authkey`), inherited by its children. */
   authkey: Uint8Array;
+  /** The root process's authkey, used to reach the broker (users may change `authkey`; this stays). */
   readonly brokerKey: Uint8Array;
+  /** Whether this process is a daemon child. */
   daemon: boolean;
   /** How this isolate was started: 'main' for the root process's main thread. */
   readonly kind: 'main' | 'thread' | 'spawn' | 'foreign';
@@ -59,12 +96,18 @@ export interface Runtime {
   childCounter: number;
   /** Liveness token of this isolate (see liveness.ts); 0 until known. */
   token: number;
-  /** Set in isolates of the root process; null in spawn children and their threads. */
+  /**
+   * @internal Set in isolates of the root process; null in spawn children and their threads
+   * (use {@link inRootProcess}).
+   */
   root: RootLink | null;
+  /** The directory of the root's broker (its socket and rendezvous FIFO); null before it starts. */
   brokerDir: string | null;
+  /** The pid of the root process (the first process of the program). */
   rootPid: number;
   /** The start method set for this isolate's default context; null = not set yet. */
   defaultMethod: StartMethod | null;
+  /** The Node.js binary for `spawn` children set by `setExecutable()`; null = `process.execPath`. */
   executable: string | null;
   /** The Process object of this isolate (set by process.ts). */
   current: unknown;
@@ -87,7 +130,15 @@ function envStartMethod(): StartMethod | null {
   return value === 'thread' || value === 'spawn' ? value : null;
 }
 
-/** The runtime of this isolate, created on first use. */
+/**
+ * The runtime of this isolate, created on first use.
+ *
+ * @example
+ * ```ts
+ * import { runtime } from '@mp/context/spi';
+ * if (runtime().kind === 'spawn') console.log('a spawn child of', runtime().rootPid);
+ * ```
+ */
 export function runtime(): Runtime {
   const holder = globalThis as Holder;
   return (holder[KEY] ??= createDefault());
@@ -156,7 +207,16 @@ export function fallbackStartMethod(): StartMethod {
   return envStartMethod() ?? 'thread';
 }
 
-/** True in the main thread of the root process and in its worker threads. */
+/**
+ * True in the main thread of the root process and in its worker threads: where segments are
+ * local shared memory (elsewhere, shared objects go through the broker).
+ *
+ * @example
+ * ```ts
+ * import { inRootProcess } from '@mp/context/spi';
+ * const where = inRootProcess() ? 'shared memory' : 'the broker';
+ * ```
+ */
 export function inRootProcess(): boolean {
   return runtime().root !== null;
 }

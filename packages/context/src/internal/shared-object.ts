@@ -22,7 +22,19 @@ import { remoteClient } from './broker/client.js';
 import { ensureBroker } from './broker/launch.js';
 import { runtime } from './runtime.js';
 
-/** The description of one kind of shared object. */
+/**
+ * The description of one kind of shared object.
+ *
+ * @example
+ * ```ts
+ * const KIND: SharedKind<{ start: number }> = {
+ *   kind: 'mypkg.Counter',   // unique
+ *   module: import.meta.url, // the broker imports this module to run operations
+ *   byteLength: () => 8,
+ *   init: (sab, meta) => { new Int32Array(sab)[0] = meta.start; },
+ * };
+ * ```
+ */
 export interface SharedKind<M = unknown> {
   /** Unique name, `<package>.<Class>` (e.g. `sync.Lock`). */
   readonly kind: string;
@@ -34,21 +46,45 @@ export interface SharedKind<M = unknown> {
   init?(sab: SharedArrayBuffer, meta: M): void;
 }
 
-/** A handle on an object whose segment this isolate can map. */
+/**
+ * A handle on an object whose segment this isolate can map.
+ *
+ * @example
+ * ```ts
+ * const h = createHandle(KIND, { start: 0 });
+ * if (h.local) Atomics.add(new Int32Array(h.sab), 0, 1); // h is a LocalHandle here
+ * ```
+ */
 export interface LocalHandle<M = unknown> {
+  /** `true`: the segment is mapped here (`sab`). */
   readonly local: true;
+  /** The object's id, unique in the program (the broker's key for it). */
   readonly id: string;
+  /** The kind the object was created with. */
   readonly kind: SharedKind<M>;
+  /** The object's segment: shared memory, run the algorithms on it with Atomics. */
   readonly sab: SharedArrayBuffer;
   /** Immutable, serializable facts fixed at creation (sizes, typecodes, a Barrier's action...). */
   readonly meta: M;
 }
 
-/** A handle on an object that lives in the root process, reached through the broker. */
+/**
+ * A handle on an object that lives in the root process, reached through the broker.
+ *
+ * @example
+ * ```ts
+ * const h = createHandle(KIND, { start: 0 });
+ * if (!h.local) await h.call('add', [1]); // a RemoteHandle (spawn child): the broker runs add(1)
+ * ```
+ */
 export interface RemoteHandle<M = unknown> {
+  /** `false`: the segment is in the root process; operations go through the broker. */
   readonly local: false;
+  /** The object's id, unique in the program (the broker's key for it). */
   readonly id: string;
+  /** The kind the object was created with. */
   readonly kind: SharedKind<M>;
+  /** Immutable, serializable facts fixed at creation (sizes, typecodes, a Barrier's action...). */
   readonly meta: M;
   /** Runs `method(...args)` on the object in the root; resolves with its result. */
   call(method: string, args: unknown[]): Promise<unknown>;
@@ -58,11 +94,33 @@ export interface RemoteHandle<M = unknown> {
   send(method: string, args: unknown[]): void;
 }
 
+/**
+ * A handle on a shared object: local (the segment is mapped here) or remote (through the broker).
+ * Test `handle.local` to tell them apart.
+ *
+ * @example
+ * ```ts
+ * const handles = new WeakMap<Counter, Handle<{ start: number }>>();
+ * function add(c: Counter, n: number): number {
+ *   const h = handles.get(c)!;
+ *   return h.local ? Atomics.add(new Int32Array(h.sab), 0, n) + n : (h.callSync('add', [n]) as number);
+ * }
+ * ```
+ */
 export type Handle<M = unknown> = LocalHandle<M> | RemoteHandle<M>;
 
-/** Who is calling: the current isolate, or (in the broker) the remote isolate being served. */
+/**
+ * Who is calling: the current isolate, or (in the broker) the remote isolate being served.
+ *
+ * @example
+ * ```ts
+ * const caller: Caller = { token: callerToken(), signal: AbortSignal.timeout(1000) };
+ * ```
+ */
 export interface Caller {
+  /** The caller's liveness token (see {@link isTokenAlive}). */
   readonly token: number;
+  /** Aborted when the caller goes away. */
   readonly signal: AbortSignal;
 }
 
@@ -103,13 +161,40 @@ export function setBrokerMode(token: number, lookup?: (id: string) => SharedArra
   registry.brokerLookup = lookup ?? null;
 }
 
-/** The liveness token of whoever is calling (see {@link Caller}). */
+/**
+ * The liveness token of whoever is calling (see {@link Caller}): the current thread, or in the
+ * broker the remote thread being served. A lock stores it as its owner.
+ *
+ * @example
+ * ```ts
+ * import { callerToken, isTokenAlive } from '@mp/context/spi';
+ * const owner = callerToken();
+ * // later, maybe in the broker on another caller's behalf:
+ * if (!isTokenAlive(owner)) console.log('the owner died: take over');
+ * ```
+ */
 export function callerToken(): number {
   if (registry.brokerToken !== 0) return registry.callers.getStore()?.token ?? registry.brokerToken;
   return runtime().token;
 }
 
-/** Aborted when the remote caller being served goes away (undefined outside the broker). */
+/**
+ * Aborted when the remote caller being served goes away (undefined outside the broker): a
+ * broker-side wait on behalf of a spawn child that died should stop.
+ *
+ * @example
+ * ```ts
+ * import { callerSignal } from '@mp/context/spi';
+ * async function waitForItem(this: Store) {
+ *   const signal = callerSignal();
+ *   while (this.empty()) {
+ *     if (signal?.aborted) return undefined; // the caller is gone
+ *     await this.changed();
+ *   }
+ *   return this.take();
+ * }
+ * ```
+ */
 export function callerSignal(): AbortSignal | undefined {
   return registry.brokerToken !== 0 ? registry.callers.getStore()?.signal : undefined;
 }
@@ -119,7 +204,16 @@ export function runAsCaller<T>(caller: Caller, fn: () => T): T {
   return registry.callers.run(caller, fn);
 }
 
-/** True while the isolate that holds `token` is alive. Outside the root process: always true. */
+/**
+ * True while the isolate that holds `token` is alive. Outside the root process: always true.
+ *
+ * @example
+ * ```ts
+ * import { isTokenAlive } from '@mp/context/spi';
+ * const owner = Atomics.load(state, OWNER);
+ * if (owner !== 0 && !isTokenAlive(owner)) Atomics.compareExchange(state, OWNER, owner, 0); // free a dead owner's lock
+ * ```
+ */
 export function isTokenAlive(token: number): boolean {
   const root = runtime().root;
   return root === null ? true : root.liveness.isAlive(token);
@@ -153,7 +247,19 @@ function remoteHandle<M>(id: string, kind: SharedKind<M>, meta: M): RemoteHandle
   };
 }
 
-/** A new object of `kind`: a fresh segment in the root process, wherever the caller runs. */
+/**
+ * A new object of `kind`: a fresh segment in the root process, wherever the caller runs. In the
+ * root process the handle is local; in a spawn child the broker makes the segment and the handle
+ * is remote.
+ *
+ * @example
+ * ```ts
+ * import { createHandle, takeAttaching } from '@mp/context/spi';
+ * class Counter {
+ *   constructor(start = 0) { handles.set(this, takeAttaching() ?? createHandle(KIND, { start })); }
+ * }
+ * ```
+ */
 export function createHandle<M>(kind: SharedKind<M>, meta: M): Handle<M> {
   const rt = runtime();
   if (rt.root !== null || rt.brokerDir === null) {
@@ -169,6 +275,12 @@ export function createHandle<M>(kind: SharedKind<M>, meta: M): Handle<M> {
 /**
  * Makes the broker know a local object, so that isolates that receive only its id (spawn
  * children, or bytes read from a queue) can reach it. Idempotent.
+ *
+ * @example
+ * ```ts
+ * import { registerRootObject } from '@mp/context/spi';
+ * if (h.local) registerRootObject(h); // before writing h.id where a spawn child will read it
+ * ```
  */
 export function registerRootObject(handle: LocalHandle<unknown>): void {
   if (registry.registered.has(handle.id)) return;
@@ -221,6 +333,13 @@ function brokerPortOf(): MessagePort {
  * result. For state that must outlive the calling thread (e.g. a queue's overflow store, which
  * a producer that exits must leave behind). From a remote isolate this is the same as
  * `handle.call`.
+ *
+ * @example
+ * ```ts
+ * import { callInBroker } from '@mp/context/spi';
+ * // the broker's instance keeps the overflow even if this thread exits right after
+ * await callInBroker(handle, 'storeOverflow', [bytes]);
+ * ```
  */
 export function callInBroker(handle: Handle<unknown>, method: string, args: unknown[]): Promise<unknown> {
   if (!handle.local) return handle.call(method, args);
@@ -234,14 +353,34 @@ export function callInBroker(handle: Handle<unknown>, method: string, args: unkn
   });
 }
 
-/** Like {@link callInBroker} without a reply; calls of one thread run in the order sent. */
+/**
+ * Like {@link callInBroker} without a reply; calls of one thread run in the order sent.
+ *
+ * @example
+ * ```ts
+ * import { sendToBroker } from '@mp/context/spi';
+ * sendToBroker(handle, 'storeOverflow', [bytes]); // fire and forget, in order
+ * ```
+ */
 export function sendToBroker(handle: Handle<unknown>, method: string, args: unknown[]): void {
   if (!handle.local) return handle.send(method, args);
   registerRootObject(handle);
   brokerPortOf().postMessage({ t: 'call', rid: 0, id: handle.id, method, args: encode(args).bytes, token: callerToken() } satisfies CallMessage);
 }
 
-/** True in the broker thread (where `callInBroker` targets run). */
+/**
+ * True in the broker thread (where `callInBroker` targets and remote calls run). The broker must
+ * never block: a method that waits must wait asynchronously there.
+ *
+ * @example
+ * ```ts
+ * import { inBroker } from '@mp/context/spi';
+ * acquireSync(): boolean {
+ *   if (inBroker()) throw new Error('acquireSync would block the broker: call acquire()');
+ *   // ... Atomics.wait
+ * }
+ * ```
+ */
 export function inBroker(): boolean {
   return registry.brokerToken !== 0;
 }
@@ -282,7 +421,13 @@ interface HandleData {
 /**
  * Registers a class of shared objects: its instances serialize as handles and revive live in
  * any isolate. `handleOf` reads an instance's handle; `attach` builds an instance over a handle
- * (without creating a new object: see `attachingHandle`).
+ * (without creating a new object: see {@link withAttaching}).
+ *
+ * @example
+ * ```ts
+ * import { registerSharedClass, withAttaching } from '@mp/context/spi';
+ * registerSharedClass(Counter, KIND, (c) => handles.get(c)!, (h) => withAttaching(h, () => new Counter()));
+ * ```
  */
 export function registerSharedClass<T extends object, M>(
   cls: abstract new (...args: never[]) => T,
@@ -327,6 +472,12 @@ let attaching: Handle<unknown> | null = null;
  * Builds `make()` (normally `new Cls(...)`) over an existing handle: inside, the constructor's
  * call to {@link takeAttaching} returns `handle` instead of null. This is how a revived or
  * broker-side instance gets its state without creating a new object.
+ *
+ * @example
+ * ```ts
+ * import { withAttaching } from '@mp/context/spi';
+ * const attach = (h: Handle<{ start: number }>) => withAttaching(h, () => new Counter()); // no new segment
+ * ```
  */
 export function withAttaching<T>(handle: Handle<unknown>, make: () => T): T {
   const previous = attaching;
@@ -338,7 +489,17 @@ export function withAttaching<T>(handle: Handle<unknown>, make: () => T): T {
   }
 }
 
-/** In a constructor: the handle to attach to, or null to create a new object. */
+/**
+ * In a constructor: the handle to attach to, or null to create a new object.
+ *
+ * @example
+ * ```ts
+ * import { createHandle, takeAttaching } from '@mp/context/spi';
+ * constructor(start = 0) {
+ *   handles.set(this, takeAttaching() ?? createHandle(KIND, { start }));
+ * }
+ * ```
+ */
 export function takeAttaching<M>(): Handle<M> | null {
   const handle = attaching;
   attaching = null;

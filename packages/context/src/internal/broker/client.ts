@@ -14,7 +14,20 @@ import { runtime } from '../runtime.js';
 import type { RendezvousRecord, Reply } from './protocol.js';
 import { RENDEZVOUS_NAME, SOCKET_NAME } from './protocol.js';
 
-/** The broker cannot be reached: the root process has exited, or this is not a multiprocess child. */
+/**
+ * The broker cannot be reached: the root process has exited, or this is not a multiprocess child.
+ *
+ * @example
+ * ```ts
+ * import { BrokerUnavailableError } from '@mp/context/spi';
+ * try {
+ *   await handle.call('get', []);
+ * } catch (error) {
+ *   if (error instanceof BrokerUnavailableError) process.exit(1); // the root process is gone
+ *   throw error;
+ * }
+ * ```
+ */
 export class BrokerUnavailableError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
@@ -22,7 +35,17 @@ export class BrokerUnavailableError extends Error {
   }
 }
 
-type RequestBody = [op: string, ...args: unknown[]];
+/**
+ * A request to the broker: the operation and its arguments, e.g. `['call', id, method, args]`
+ * (what a {@link RemoteHandle}'s `call` sends) or `['create', module, kind, meta]`.
+ *
+ * @example
+ * ```ts
+ * const body: RequestBody = ['call', handle.id, 'add', [1]];
+ * await remoteClient().call(body);
+ * ```
+ */
+export type RequestBody = [op: string, ...args: unknown[]];
 
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 function sleepSync(ms: number): void {
@@ -70,7 +93,20 @@ function readExactSync(fd: number, length: number): Buffer {
   return out;
 }
 
+/**
+ * The broker client of a remote isolate (a spawn child, or a thread of one): a blocking channel
+ * (a FIFO pair) for `callSync`/`send` and an authenticated socket for `call`. Remote handles use
+ * it; package authors normally go through a {@link RemoteHandle} instead.
+ *
+ * @example
+ * ```ts
+ * import { remoteClient } from '@mp/context/spi';
+ * const client: RemoteClient = remoteClient(); // throws BrokerUnavailableError in the root process
+ * console.log('my liveness token at the broker:', client.token);
+ * ```
+ */
 export class RemoteClient {
+  /** This isolate's liveness token, as the broker knows it. */
   readonly token: number;
   readonly #dir: string;
   readonly #authkey: Uint8Array;
@@ -171,7 +207,16 @@ export class RemoteClient {
 const KEY = Symbol.for('@mp/context.remoteClient');
 type Holder = typeof globalThis & { [KEY]?: RemoteClient };
 
-/** This isolate's broker client (created on first use). */
+/**
+ * This isolate's broker client (created on first use). Throws {@link BrokerUnavailableError} in
+ * the root process, or in a process that multiprocess did not start.
+ *
+ * @example
+ * ```ts
+ * import { inRootProcess, remoteClient } from '@mp/context/spi';
+ * if (!inRootProcess()) console.log(remoteClient().token);
+ * ```
+ */
 export function remoteClient(): RemoteClient {
   const holder = globalThis as Holder;
   if (holder[KEY]) return holder[KEY];
