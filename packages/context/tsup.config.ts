@@ -16,8 +16,15 @@ export default defineConfig({
   target: 'node20',
   // Class and function names as written (Process.name is 'Process', not '_Process').
   keepNames: true,
-  // import.meta.url in the CJS build (used to find the entries).
-  shims: true,
+  // import.meta.url in the CJS build, per output file (entry or chunk) as in the ESM build.
+  // tsup's `shims` would define it once, in a shared chunk when splitting, so every module of the
+  // CJS build would report that chunk's URL (a by-value function using `currentProcess` then
+  // failed in the child: the chunk has no such export).
+  shims: false,
+  banner: ({ format }) => (format === 'cjs' ? { js: "const __mpImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" } : {}),
+  esbuildOptions(options, { format }) {
+    if (format === 'cjs') options.define = { ...options.define, 'import.meta.url': '__mpImportMetaUrl' };
+  },
   // One copy of each module in ESM (shared chunks), so index and entries share state.
   splitting: true,
 });
