@@ -13,7 +13,9 @@ const pkg = {
   description,
   license: 'BSD-3-Clause',
   type: 'module',
-  sideEffects: false,
+  // true: a module that registers anything at import time (registerClass, registerReducer,
+  // registerSharedClass, defineContextMethods, registerLibraryExports) must not be tree-shaken away.
+  sideEffects: true,
   engines: { node: '>=20' },
   files: ['dist', 'README.md'],
   main: './dist/index.cjs',
@@ -65,4 +67,6 @@ export default defineConfig({
 `);
 write('src/index.ts', `export {};\n`);
 write('README.md', `# ${name}\n\n${description}\n`);
+// npm packs a LICENSE found in the package folder (scripts/check-packages.mjs checks it is the root's).
+write('LICENSE', fs.readFileSync(path.join(root, 'LICENSE'), 'utf8'));
 console.log('scaffolded', name);
