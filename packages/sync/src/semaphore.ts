@@ -299,6 +299,7 @@ function isBounded(cls: unknown): boolean {
  * ```
  */
 export class BoundedSemaphore extends Semaphore {
+  /** @internal Marks the class bounded (checked on revival in another process). */
   static readonly [BOUNDED] = true;
 
   /**
