@@ -33,7 +33,12 @@ export type SliceOf<T extends Typecode> = T extends 'c' | 'c_char' ? Buffer : El
  * name.value = 'ada';
  * ```
  */
-export type BytesObj = Buffer & { value: Buffer; raw: Buffer };
+export type BytesObj = Buffer & {
+  /** The bytes before the first NUL; setting it writes the bytes and a NUL if there is room. */
+  value: Buffer;
+  /** All the bytes; setting it writes the bytes without a NUL. */
+  raw: Buffer;
+};
 
 /**
  * The typed array of `getObj()`/`RawArray(…)` for a typecode.
@@ -200,6 +205,7 @@ export abstract class ArrayBase<T extends Typecode> {
     return this.#bytes('value').bytesValue();
   }
 
+  /** Writes the bytes (a Uint8Array, or a string as UTF-8), then a NUL if there is room. */
   set value(v: Uint8Array | string) {
     this.#bytes('value').setBytesValue(v);
   }
@@ -217,6 +223,7 @@ export abstract class ArrayBase<T extends Typecode> {
     return c.read(0, c.length) as Buffer;
   }
 
+  /** Writes the bytes (a Uint8Array, or a string as UTF-8) from the start, without a NUL. */
   set raw(v: Uint8Array | string) {
     this.#bytes('raw').setRaw(v);
   }
@@ -229,6 +236,7 @@ export abstract class ArrayBase<T extends Typecode> {
     return c;
   }
 
+  /** Node's `util.inspect` (and so `console.log`) shows {@link toString}'s Python repr. */
   [inspect](): string {
     return this.toString();
   }

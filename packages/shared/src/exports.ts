@@ -9,6 +9,6 @@ export {
 export { SharedMemoryUnavailableError } from './errors.js';
 export type { LockLike } from './lock-like.js';
 export { RawArray, type RawArrayFunction } from './raw-array.js';
-export type { ArrayInitializer, ElementOf, InputOf, Typecode, TypecodeTable, TypedArrayOf, ValueOf } from './typecodes.js';
+export type { ArrayInitializer, ElementOf, InputOf, Typecode, TypecodeInfo, TypecodeTable, TypedArrayOf, ValueOf } from './typecodes.js';
 export { RawValue, type RawValueConstructor } from './raw-value.js';
 export { Value, type ValueConstructor, type ValueObj, type ValueOptions } from './value.js';

@@ -1,6 +1,8 @@
 /**
- * @mp/shared — shared memory values for multiprocess: Value, RawValue, SharedArray (also
+ * `@mp/shared`: shared memory values for multiprocess: Value, RawValue, SharedArray (also
  * exported as Array), RawArray, as Python's `multiprocessing.sharedctypes`.
+ *
+ * @module
  */
 import './register.js';
 

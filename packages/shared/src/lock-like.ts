@@ -12,8 +12,12 @@
  * ```
  */
 export interface LockLike {
+  /** Acquires the lock; resolves false if `blocking` is false or `timeout` (ms) passes first. */
   acquire(blocking?: boolean, timeout?: number | null): Promise<boolean>;
+  /** {@link LockLike.acquire}, blocking the thread. */
   acquireSync(blocking?: boolean, timeout?: number | null): boolean;
+  /** Releases the lock. */
   release(): void;
+  /** Acquires, runs `fn`, releases (also on error), and returns what `fn` returned. */
   withLock<T>(fn: () => T | PromiseLike<T>): Promise<Awaited<T>>;
 }

@@ -53,6 +53,7 @@ export interface RawSharedArray<T extends Typecode = Typecode> extends RawShared
 export interface RawSharedArrayConstructor {
   new <T extends Typecode>(typecode: T, sizeOrInitializer: number | ArrayInitializer<T>): RawSharedArray<T>;
   <T extends Typecode>(typecode: T, sizeOrInitializer: number | ArrayInitializer<T>): RawSharedArray<T>;
+  /** For `instanceof RawSharedArray`. */
   readonly prototype: RawSharedArray;
 }
 

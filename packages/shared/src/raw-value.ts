@@ -50,6 +50,7 @@ export class RawValueImpl<T extends Typecode = Typecode> {
     return read(c, c.get(0, true));
   }
 
+  /** Writes the value (a number, a bigint for `q`/`Q`, or a boolean), without a lock. */
   set value(v: InputOf<T>) {
     this.#c.set(0, v, true);
   }
@@ -79,6 +80,7 @@ export class RawValueImpl<T extends Typecode = Typecode> {
     return `${c.info.ctype}(${pyElement(c.info, c.get(0, true))})`;
   }
 
+  /** Node's `util.inspect` (and so `console.log`) shows {@link toString}'s Python repr. */
   [inspect](): string {
     return this.toString();
   }
@@ -110,6 +112,7 @@ export interface RawValue<T extends Typecode = Typecode> extends RawValueImpl<T>
 export interface RawValueConstructor {
   new <T extends Typecode>(typecode: T, initial?: InputOf<T> | null): RawValue<T>;
   <T extends Typecode>(typecode: T, initial?: InputOf<T> | null): RawValue<T>;
+  /** For `instanceof RawValue`. */
   readonly prototype: RawValue;
 }
 

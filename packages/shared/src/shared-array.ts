@@ -156,6 +156,7 @@ export interface SharedArray<T extends Typecode = Typecode> extends Synchronized
  * ```
  */
 export interface SharedArrayOptions {
+  /** `true`/omitted: a new RLock; `false`: no lock (a RawSharedArray); or the lock-like to use. */
   lock?: boolean | LockLike | null;
 }
 
@@ -176,6 +177,7 @@ export interface SharedArrayConstructor {
   <T extends Typecode>(typecode: T, sizeOrInitializer: number | ArrayInitializer<T>, options: { lock: false }): RawSharedArray<T>;
   <T extends Typecode>(typecode: T, sizeOrInitializer: number | ArrayInitializer<T>, options?: { lock?: true | LockLike | null } | LockLike): SharedArray<T>;
   <T extends Typecode>(typecode: T, sizeOrInitializer: number | ArrayInitializer<T>, options?: SharedArrayOptions | boolean | LockLike): SharedArray<T> | RawSharedArray<T>;
+  /** For `instanceof SharedArray`. */
   readonly prototype: SharedArray;
 }
 

@@ -5,6 +5,24 @@
 import type { Buffer } from 'node:buffer';
 
 /**
+ * One row of {@link TypecodeTable}: the typed array that views a typecode's memory, what an
+ * element reads as, and what it accepts.
+ *
+ * @example
+ * ```ts
+ * type Row = TypecodeTable['i']; // TypecodeInfo<Int32Array, number, number | boolean>
+ * ```
+ */
+export interface TypecodeInfo<A, E, I> {
+  /** The typed array over the memory (`getObj()`, `RawArray(...)`). */
+  array: A;
+  /** What `get()` and `.value` return. */
+  element: E;
+  /** What `set()` and `.value =` accept. */
+  input: I;
+}
+
+/**
  * What each typecode stores: the typed array that views it, what `get()` and `.value` return
  * (`element`), and what `set()` and `.value =` accept (`input`).
  *
@@ -19,52 +37,97 @@ import type { Buffer } from 'node:buffer';
  * ```
  */
 export interface TypecodeTable {
-  b: { array: Int8Array; element: number; input: number | boolean };
-  B: { array: Uint8Array; element: number; input: number | boolean };
-  h: { array: Int16Array; element: number; input: number | boolean };
-  H: { array: Uint16Array; element: number; input: number | boolean };
-  i: { array: Int32Array; element: number; input: number | boolean };
-  I: { array: Uint32Array; element: number; input: number | boolean };
-  l: { array: Int32Array; element: number; input: number | boolean };
-  L: { array: Uint32Array; element: number; input: number | boolean };
-  q: { array: BigInt64Array; element: bigint; input: bigint | boolean };
-  Q: { array: BigUint64Array; element: bigint; input: bigint | boolean };
-  f: { array: Float32Array; element: number; input: number | boolean };
-  d: { array: Float64Array; element: number; input: number | boolean };
+  /** `'b'`: signed 8-bit integer (C `signed char`). */
+  b: TypecodeInfo<Int8Array, number, number | boolean>;
+  /** `'B'`: unsigned 8-bit integer (C `unsigned char`). */
+  B: TypecodeInfo<Uint8Array, number, number | boolean>;
+  /** `'h'`: signed 16-bit integer (C `short`). */
+  h: TypecodeInfo<Int16Array, number, number | boolean>;
+  /** `'H'`: unsigned 16-bit integer (C `unsigned short`). */
+  H: TypecodeInfo<Uint16Array, number, number | boolean>;
+  /** `'i'`: signed 32-bit integer (C `int`). */
+  i: TypecodeInfo<Int32Array, number, number | boolean>;
+  /** `'I'`: unsigned 32-bit integer (C `unsigned int`). */
+  I: TypecodeInfo<Uint32Array, number, number | boolean>;
+  /** `'l'`: signed 32-bit integer (C `long`; 32-bit here, see above). */
+  l: TypecodeInfo<Int32Array, number, number | boolean>;
+  /** `'L'`: unsigned 32-bit integer (C `unsigned long`; 32-bit here). */
+  L: TypecodeInfo<Uint32Array, number, number | boolean>;
+  /** `'q'`: signed 64-bit integer (C `long long`), read as a `bigint`. */
+  q: TypecodeInfo<BigInt64Array, bigint, bigint | boolean>;
+  /** `'Q'`: unsigned 64-bit integer (C `unsigned long long`), read as a `bigint`. */
+  Q: TypecodeInfo<BigUint64Array, bigint, bigint | boolean>;
+  /** `'f'`: 32-bit float (C `float`). */
+  f: TypecodeInfo<Float32Array, number, number | boolean>;
+  /** `'d'`: 64-bit float (C `double`). */
+  d: TypecodeInfo<Float64Array, number, number | boolean>;
   /** A byte (C `char`): elements are numbers 0–255; `Value('c').value` is a 1-byte Buffer. */
-  c: { array: Buffer; element: number; input: number | string | Uint8Array };
+  c: TypecodeInfo<Buffer, number, number | string | Uint8Array>;
+  /** Same as `'b'`. */
   int8: TypecodeTable['b'];
+  /** Same as `'B'`. */
   uint8: TypecodeTable['B'];
+  /** Same as `'h'`. */
   int16: TypecodeTable['h'];
+  /** Same as `'H'`. */
   uint16: TypecodeTable['H'];
+  /** Same as `'i'`. */
   int32: TypecodeTable['i'];
+  /** Same as `'I'`. */
   uint32: TypecodeTable['I'];
+  /** Same as `'q'`. */
   bigint64: TypecodeTable['q'];
+  /** Same as `'Q'`. */
   biguint64: TypecodeTable['Q'];
+  /** Same as `'q'`. */
   int64: TypecodeTable['q'];
+  /** Same as `'Q'`. */
   uint64: TypecodeTable['Q'];
+  /** Same as `'f'`. */
   float32: TypecodeTable['f'];
+  /** Same as `'d'`. */
   float64: TypecodeTable['d'];
+  /** Same as `'b'`. */
   c_byte: TypecodeTable['b'];
+  /** Same as `'B'`. */
   c_ubyte: TypecodeTable['B'];
+  /** Same as `'h'`. */
   c_short: TypecodeTable['h'];
+  /** Same as `'H'`. */
   c_ushort: TypecodeTable['H'];
+  /** Same as `'i'`. */
   c_int: TypecodeTable['i'];
+  /** Same as `'I'`. */
   c_uint: TypecodeTable['I'];
+  /** Same as `'l'`. */
   c_long: TypecodeTable['l'];
+  /** Same as `'L'`. */
   c_ulong: TypecodeTable['L'];
+  /** Same as `'q'`. */
   c_longlong: TypecodeTable['q'];
+  /** Same as `'Q'`. */
   c_ulonglong: TypecodeTable['Q'];
+  /** Same as `'b'`. */
   c_int8: TypecodeTable['b'];
+  /** Same as `'B'`. */
   c_uint8: TypecodeTable['B'];
+  /** Same as `'h'`. */
   c_int16: TypecodeTable['h'];
+  /** Same as `'H'`. */
   c_uint16: TypecodeTable['H'];
+  /** Same as `'i'`. */
   c_int32: TypecodeTable['i'];
+  /** Same as `'I'`. */
   c_uint32: TypecodeTable['I'];
+  /** Same as `'q'`. */
   c_int64: TypecodeTable['q'];
+  /** Same as `'Q'`. */
   c_uint64: TypecodeTable['Q'];
+  /** Same as `'f'`. */
   c_float: TypecodeTable['f'];
+  /** Same as `'d'`. */
   c_double: TypecodeTable['d'];
+  /** Same as `'c'`. */
   c_char: TypecodeTable['c'];
 }
 

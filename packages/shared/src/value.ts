@@ -25,6 +25,7 @@ const inspect = Symbol.for('nodejs.util.inspect.custom');
  * ```
  */
 export interface ValueOptions {
+  /** `true`/omitted: a new RLock; `false`: no lock (a RawValue); or the lock-like to use. */
   lock?: boolean | LockLike | null;
 }
 
@@ -37,7 +38,10 @@ export interface ValueOptions {
  * obj[0] === obj.value; // true
  * ```
  */
-export type ValueObj<T extends Typecode> = TypedArrayOf<T> & { value: ValueOf<T> };
+export type ValueObj<T extends Typecode> = TypedArrayOf<T> & {
+  /** The element at index 0: the value, read and written without a lock. */
+  value: ValueOf<T>;
+};
 
 /** Implementation of {@link Value} (see there); Python's `Synchronized`. */
 class Synchronized<T extends Typecode = Typecode> {
@@ -76,6 +80,7 @@ class Synchronized<T extends Typecode = Typecode> {
     return read(c, c.get(0));
   }
 
+  /** Writes the value while holding the lock (a number, a bigint for `q`/`Q`, or a boolean). */
   set value(v: InputOf<T>) {
     this.#c.set(0, v);
   }
@@ -204,6 +209,7 @@ class Synchronized<T extends Typecode = Typecode> {
     return `<Synchronized wrapper for ${c.info.ctype}(${pyElement(c.info, c.get(0, true))})>`;
   }
 
+  /** Node's `util.inspect` (and so `console.log`) shows {@link toString}'s Python repr. */
   [inspect](): string {
     return this.toString();
   }
@@ -255,6 +261,7 @@ export interface ValueConstructor {
   <T extends Typecode>(typecode: T, initial: InputOf<T> | null | undefined, options: { lock: false }): RawValue<T>;
   <T extends Typecode>(typecode: T, initial?: InputOf<T> | null, options?: { lock?: true | LockLike | null } | LockLike): Value<T>;
   <T extends Typecode>(typecode: T, initial?: InputOf<T> | null, options?: ValueOptions | boolean | LockLike): Value<T> | RawValue<T>;
+  /** For `instanceof Value`. */
   readonly prototype: Value;
 }
 
