@@ -75,6 +75,7 @@ export class AsyncResult<T> {
     await (ms === null ? this.#outcome().then(noop, noop) : this.#within(ms));
   }
 
+  /** True once the task has finished, successfully or not. */
   ready(): boolean {
     return this.#state !== PENDING;
   }
@@ -85,6 +86,7 @@ export class AsyncResult<T> {
     return this.#state === OK;
   }
 
+  /** `<AsyncResult pending>`, `<AsyncResult successful>` or `<AsyncResult failed>`. */
   toString(): string {
     const state = this.#state === PENDING ? 'pending' : this.#state === OK ? 'successful' : 'failed';
     return `<AsyncResult ${state}>`;

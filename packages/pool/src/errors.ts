@@ -32,11 +32,17 @@ export interface TaskInfo {
  * ```
  */
 export interface WorkerDiedDetails {
+  /** The worker's exit code (`-N` when stopped by signal N), or null if unknown. */
   readonly exitCode: number | null;
+  /** The signal that stopped the worker, or null. */
   readonly signal: NodeJS.Signals | null;
+  /** The worker's process name. */
   readonly worker: string;
+  /** The worker's pid, or null. */
   readonly pid: number | null;
+  /** The task that was running, or null for a worker that never got to run one. */
   readonly task: TaskInfo | null;
+  /** The underlying error (becomes the error's `cause`), if any. */
   readonly cause?: unknown;
 }
 

@@ -51,6 +51,7 @@ export class IMapIterator<R> implements AsyncIterableIterator<R, undefined> {
     return { done: true, value: undefined };
   }
 
+  /** The iterator itself: `for await (const r of pool.imap(...))`. */
   [Symbol.asyncIterator](): this {
     return this;
   }

@@ -44,9 +44,42 @@ import type { TaskContext } from './task-context.js';
  */
 export type TaskFunction<A extends readonly unknown[], R> = (this: TaskContext, ...args: A) => R | PromiseLike<R>;
 
-type Callback<T> = ((value: T) => void) | null | undefined;
-type ErrorCallback = ((error: unknown) => void) | null | undefined;
-type Input<T> = Iterable<T> | AsyncIterable<T>;
+/**
+ * The `callback` of `applyAsync`/`mapAsync`/`starmapAsync`: called in the calling process with
+ * the result once it is ready (not called on failure). `null`/`undefined`: none.
+ *
+ * @example
+ * ```ts
+ * const onResult: ResultCallback<number[]> = (squares) => console.log('done:', squares);
+ * pool.mapAsync((x: number) => x * x, [1, 2, 3], undefined, onResult);
+ * ```
+ */
+export type ResultCallback<T> = ((value: T) => void) | null | undefined;
+
+/**
+ * The `errorCallback` of `applyAsync`/`mapAsync`/`starmapAsync`: called in the calling process
+ * with the error when the task fails. `null`/`undefined`: none.
+ *
+ * @example
+ * ```ts
+ * const onError: ErrorCallback = (error) => console.error('task failed:', error);
+ * pool.applyAsync(() => { throw new Error('boom'); }, [], null, onError);
+ * ```
+ */
+export type ErrorCallback = ((error: unknown) => void) | null | undefined;
+
+/**
+ * What the map methods take as input: any iterable (arrays, Sets, strings, generators...) or
+ * async iterable. `imap`/`imapUnordered` read it lazily; the other methods read it at once.
+ *
+ * @example
+ * ```ts
+ * async function* lines(): AsyncGenerator<string> { yield 'a'; yield 'b'; }
+ * const input: TaskInput<string> = lines();
+ * for await (const n of pool.imap((s: string) => s.length, input)) console.log(n);
+ * ```
+ */
+export type TaskInput<T> = Iterable<T> | AsyncIterable<T>;
 
 /** Stands for a task function that could not be serialized (its imap fails before any task). */
 const NO_FUNCTION: FnEntry = { id: 0, bytes: new Uint8Array(0), sidecar: null };
@@ -137,7 +170,7 @@ export class Pool {
    * Submits `fn(...args)` and returns its AsyncResult at once. `callback(result)` or
    * `errorCallback(error)` runs in this process when it finishes. Throws if the pool is closed.
    */
-  applyAsync<A extends readonly unknown[], R>(fn: TaskFunction<A, R>, args?: A, callback?: Callback<R> | TaskOptions, errorCallback?: ErrorCallback | TaskOptions, options?: TaskOptions): AsyncResult<R> {
+  applyAsync<A extends readonly unknown[], R>(fn: TaskFunction<A, R>, args?: A, callback?: ResultCallback<R> | TaskOptions, errorCallback?: ErrorCallback | TaskOptions, options?: TaskOptions): AsyncResult<R> {
     if (isOptionsObject(callback)) [callback, options] = [undefined, callback];
     else if (isOptionsObject(errorCallback)) [errorCallback, options] = [undefined, errorCallback];
     this.#checkRunning();
@@ -163,22 +196,22 @@ export class Pool {
   }
 
   /** `fn` applied to every item, in order (Python's `map`): one task per chunk of `chunksize` items. */
-  async map<T, R>(fn: TaskFunction<[T], R>, iterable: Input<T>, chunksize?: number | null | MapOptions, options?: MapOptions): Promise<R[]> {
+  async map<T, R>(fn: TaskFunction<[T], R>, iterable: TaskInput<T>, chunksize?: number | null | MapOptions, options?: MapOptions): Promise<R[]> {
     return this.mapAsync(fn, iterable, chunksize, undefined, undefined, options).get();
   }
 
   /** Like `map`, returning its AsyncResult at once; `callback` receives the whole list. */
-  mapAsync<T, R>(fn: TaskFunction<[T], R>, iterable: Input<T>, chunksize?: number | null | MapOptions, callback?: Callback<R[]> | MapOptions, errorCallback?: ErrorCallback | MapOptions, options?: MapOptions): AsyncResult<R[]> {
+  mapAsync<T, R>(fn: TaskFunction<[T], R>, iterable: TaskInput<T>, chunksize?: number | null | MapOptions, callback?: ResultCallback<R[]> | MapOptions, errorCallback?: ErrorCallback | MapOptions, options?: MapOptions): AsyncResult<R[]> {
     return this.#mapAsync(KIND_MAP, 'mapAsync', fn, iterable, chunksize, callback, errorCallback, options);
   }
 
   /** `fn(...args)` for every `args` of `iterable`, in order (Python's `starmap`). */
-  async starmap<A extends readonly unknown[], R>(fn: TaskFunction<A, R>, iterable: Input<A>, chunksize?: number | null | MapOptions, options?: MapOptions): Promise<R[]> {
+  async starmap<A extends readonly unknown[], R>(fn: TaskFunction<A, R>, iterable: TaskInput<A>, chunksize?: number | null | MapOptions, options?: MapOptions): Promise<R[]> {
     return this.starmapAsync(fn, iterable, chunksize, undefined, undefined, options).get();
   }
 
   /** Like `starmap`, returning its AsyncResult at once. */
-  starmapAsync<A extends readonly unknown[], R>(fn: TaskFunction<A, R>, iterable: Input<A>, chunksize?: number | null | MapOptions, callback?: Callback<R[]> | MapOptions, errorCallback?: ErrorCallback | MapOptions, options?: MapOptions): AsyncResult<R[]> {
+  starmapAsync<A extends readonly unknown[], R>(fn: TaskFunction<A, R>, iterable: TaskInput<A>, chunksize?: number | null | MapOptions, callback?: ResultCallback<R[]> | MapOptions, errorCallback?: ErrorCallback | MapOptions, options?: MapOptions): AsyncResult<R[]> {
     return this.#mapAsync(KIND_STARMAP, 'starmapAsync', fn, iterable, chunksize, callback, errorCallback, options);
   }
 
@@ -236,12 +269,12 @@ export class Pool {
    * `fn` applied to every item, results in input order as they are ready (Python's `imap`), with
    * the input read lazily (at most `options.maxInFlight` chunks ahead). Throws if the pool is closed.
    */
-  imap<T, R>(fn: TaskFunction<[T], R>, iterable: Input<T>, chunksize?: number | IMapOptions, options?: IMapOptions): IMapIterator<R> {
+  imap<T, R>(fn: TaskFunction<[T], R>, iterable: TaskInput<T>, chunksize?: number | IMapOptions, options?: IMapOptions): IMapIterator<R> {
     return this.#imap(true, 'imap', fn, iterable, chunksize, options);
   }
 
   /** Like `imap`, but results come in the order they finish (Python's `imap_unordered`). */
-  imapUnordered<T, R>(fn: TaskFunction<[T], R>, iterable: Input<T>, chunksize?: number | IMapOptions, options?: IMapOptions): IMapIterator<R> {
+  imapUnordered<T, R>(fn: TaskFunction<[T], R>, iterable: TaskInput<T>, chunksize?: number | IMapOptions, options?: IMapOptions): IMapIterator<R> {
     return this.#imap(false, 'imapUnordered', fn, iterable, chunksize, options);
   }
 
@@ -261,7 +294,7 @@ export class Pool {
     } catch (error) {
       failure = error;
     }
-    const job = new IMapJob(KIND_MAP, opts, dispatcher, entry ?? NO_FUNCTION, iterable as Input<unknown>, size, ordered, window, (j) => {
+    const job = new IMapJob(KIND_MAP, opts, dispatcher, entry ?? NO_FUNCTION, iterable as TaskInput<unknown>, size, ordered, window, (j) => {
       if (!j.feeding) this.#imaps.delete(j);
       this.#sup.finishIfDone();
     });
@@ -298,6 +331,7 @@ export class Pool {
     await this.terminate();
   }
 
+  /** Python's repr: `<Pool state=RUN pool_size=4>`. */
   toString(): string {
     return `<Pool state=${this.#sup.state} pool_size=${this.#processes}>`;
   }

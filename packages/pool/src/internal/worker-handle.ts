@@ -9,15 +9,32 @@ import { isPlain } from './plain.js';
 import { KIND_APPLY, OP_ABORT, OP_DROP_FN, OP_FN, OP_STOP, OP_TASK, SLOT_RUNNING } from './protocol.js';
 import type { Task } from './task.js';
 
-/** What the pool needs of a worker process (a real Process, or a test double with the same shape). */
+/**
+ * A pool worker as `pool._pool` lists it: what the pool needs of a worker process (a real
+ * `Process`, or a test double with the same shape).
+ *
+ * @example
+ * ```ts
+ * const workers: ProcessLike[] = pool._pool;
+ * console.log(workers.map((w) => `${w.name} pid=${w.pid} alive=${w.isAlive()}`));
+ * ```
+ */
 export interface ProcessLike {
+  /** The worker's process name (`ThreadPoolWorker-3`, `SpawnPoolWorker-5`). */
   readonly name: string;
+  /** Its pid (a `thread` worker reports its process's pid); null before it started. */
   readonly pid: number | null;
+  /** Null while it runs; its exit code after (see `Process.exitCode`). */
   readonly exitCode: number | null;
+  /** Starts the worker. */
   start(): unknown;
+  /** True while the worker runs. */
   isAlive(): boolean;
+  /** Stops it with SIGTERM (exit code -15). */
   terminate(): void;
+  /** Stops it with SIGKILL (exit code -9). */
   kill(): void;
+  /** Waits until it exits, or `timeout` ms. */
   join(timeout?: number | null): unknown;
 }
 
