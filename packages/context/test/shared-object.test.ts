@@ -16,6 +16,8 @@ interface CounterLike {
   failing(): Promise<never>;
   viaBroker(n: number): Promise<[number, boolean]>;
   sendViaBroker(n: number): void;
+  echoSync(value: unknown): unknown;
+  echo(value: unknown): Promise<unknown>;
 }
 
 const counterModule = new URL('./fixtures/counter.mjs', import.meta.url).href;
@@ -69,6 +71,31 @@ describe.each(METHODS)('shared objects in a %s child', (method) => {
       async (counter: CounterLike) => {
         const error = await counter.failing().catch((e: unknown) => e);
         if (!(error instanceof RangeError) || error.message !== 'counter out of range') throw new Error(`got ${String(error)}`);
+      },
+      [c],
+    );
+    expect(code).toBe(0);
+  });
+
+  it('values cross to the object and back exactly, small and large, sync and async', async () => {
+    const c = new Counter(0) as CounterLike;
+    const code = await run(
+      method,
+      async (counter: CounterLike) => {
+        const { isDeepStrictEqual } = await import('node:util');
+        const values: unknown[] = [
+          -0, 0, 1.5, -7, NaN, Infinity, undefined, null, true, false, 12345678901234567890n,
+          '', 'é\u{1F600}\uD800 "quoted" \\ \n', [1, , 3], Object.assign([1, 2], { extra: true }), [[1, [2, [3, [4, [5, [6]]]]]]],
+          { a: 1, b: [undefined] }, new Date(0), 'x'.repeat(200_000), Array.from({ length: 20_000 }, (_, i) => i),
+        ];
+        for (let round = 0; round < 3; round++) {
+          for (const value of values) {
+            const sync = counter.echoSync(value);
+            if (!isDeepStrictEqual(sync, value)) throw new Error(`echoSync changed ${String(value).slice(0, 40)} into ${String(sync).slice(0, 40)}`);
+            const async_ = await counter.echo(value);
+            if (!isDeepStrictEqual(async_, value)) throw new Error(`echo changed ${String(value).slice(0, 40)} into ${String(async_).slice(0, 40)}`);
+          }
+        }
       },
       [c],
     );

@@ -8,11 +8,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { answerChallenge, AUTH_MAX_FRAME, deliverChallenge, encodeFrame, FramedSocket } from '@mp/connection/spi';
-import { decode, encode } from '@mp/serialize/spi';
+import { answerChallenge, AUTH_MAX_FRAME, deliverChallenge, FramedSocket } from '@mp/connection/spi';
 import { runtime } from '../runtime.js';
 import type { RendezvousRecord, Reply } from './protocol.js';
 import { RENDEZVOUS_NAME, SOCKET_NAME } from './protocol.js';
+import { decodeMessage, encodeMessage, frameMessage } from './wire.js';
 
 /**
  * The broker cannot be reached: the root process has exited, or this is not a multiprocess child.
@@ -82,16 +82,14 @@ function writeAllSync(fd: number, data: Uint8Array): void {
   }
 }
 
-function readExactSync(fd: number, length: number): Buffer {
-  const out = Buffer.allocUnsafe(length);
-  let offset = 0;
-  while (offset < length) {
-    const n = fs.readSync(fd, out, offset, length - offset, null);
-    if (n === 0) throw new BrokerUnavailableError('the multiprocess broker went away (the root process exited?)');
-    offset += n;
-  }
-  return out;
+function readSomeSync(fd: number, into: Buffer, offset: number): number {
+  const n = fs.readSync(fd, into, offset, into.byteLength - offset, null);
+  if (n === 0) throw new BrokerUnavailableError('the multiprocess broker went away (the root process exited?)');
+  return n;
 }
+
+/** Replies up to this size are read with one `read` into a buffer kept for the purpose. */
+const READ_BUFFER = 64 * 1024;
 
 /**
  * The broker client of a remote isolate (a spawn child, or a thread of one): a blocking channel
@@ -113,6 +111,10 @@ export class RemoteClient {
   readonly #writeFd: number;
   readonly #readFd: number;
   #nextId = 1;
+  /** Bytes read from the reply FIFO: [#inStart, #inEnd) not consumed yet. */
+  readonly #in = Buffer.allocUnsafe(READ_BUFFER);
+  #inStart = 0;
+  #inEnd = 0;
   #socket: Promise<FramedSocket> | null = null;
   readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
 
@@ -141,22 +143,59 @@ export class RemoteClient {
     this.token = this.callSync(['hello', token, process.pid, runtime().self.name]) as number;
   }
 
-  /** Runs a request and blocks until its reply. */
+  /**
+   * Runs a request and blocks until its reply: one `write`, and usually one `read` (the reply
+   * is read into a kept buffer, whatever its size up to READ_BUFFER).
+   */
   callSync(body: RequestBody): unknown {
     const id = this.#nextId++;
-    writeAllSync(this.#writeFd, encodeFrame(encode([id, ...body]).bytes));
+    writeAllSync(this.#writeFd, frameMessage([id, ...body]));
     for (;;) {
-      const length = readExactSync(this.#readFd, 4).readUInt32BE(0);
-      const reply = decode(readExactSync(this.#readFd, length)) as Reply;
+      const reply = decodeMessage(this.#readFrameSync(), true) as Reply;
       if (reply[0] !== id) continue;
       if (reply[1]) return reply[2];
       throw reply[2];
     }
   }
 
+  /** The next reply payload: a view valid until the next read (decode it at once). */
+  #readFrameSync(): Buffer {
+    const buf = this.#in;
+    for (;;) {
+      const available = this.#inEnd - this.#inStart;
+      if (available >= 4) {
+        const length = buf.readUInt32BE(this.#inStart);
+        if (available >= 4 + length) {
+          const start = this.#inStart + 4;
+          this.#inStart = start + length;
+          if (this.#inStart === this.#inEnd) this.#inStart = this.#inEnd = 0;
+          return buf.subarray(start, start + length);
+        }
+        if (4 + length > buf.byteLength) return this.#readLargeSync(length);
+      }
+      if (this.#inStart > 0) {
+        // A partial frame (rare): move it to the front, so the rest fits behind it.
+        buf.copyWithin(0, this.#inStart, this.#inEnd);
+        this.#inEnd -= this.#inStart;
+        this.#inStart = 0;
+      }
+      this.#inEnd += readSomeSync(this.#readFd, buf, this.#inEnd);
+    }
+  }
+
+  /** A reply bigger than the kept buffer: its own buffer, filled from what was read and the FIFO. */
+  #readLargeSync(length: number): Buffer {
+    const out = Buffer.allocUnsafe(length);
+    let have = this.#inEnd - this.#inStart - 4;
+    this.#in.copy(out, 0, this.#inStart + 4, this.#inEnd);
+    this.#inStart = this.#inEnd = 0;
+    while (have < length) have += readSomeSync(this.#readFd, out, have);
+    return out;
+  }
+
   /** Sends a request without waiting; it runs after every earlier request of this thread's sync channel. */
   send(body: RequestBody): void {
-    writeAllSync(this.#writeFd, encodeFrame(encode([0, ...body]).bytes));
+    writeAllSync(this.#writeFd, frameMessage([0, ...body]));
   }
 
   /** Runs a request over the async channel. */
@@ -166,7 +205,7 @@ export class RemoteClient {
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       socket.socket.ref();
-      socket.write(encode([id, ...body]).bytes);
+      socket.write(encodeMessage([id, ...body]));
     });
   }
 
@@ -180,11 +219,11 @@ export class RemoteClient {
     await answerChallenge(io, this.#authkey);
     await deliverChallenge(io, this.#authkey);
     io.maxFrame = 0x7fff_ffff;
-    io.write(encode([this.#nextId++, 'hello', this.token, process.pid, runtime().self.name]).bytes);
+    io.write(encodeMessage([this.#nextId++, 'hello', this.token, process.pid, runtime().self.name]));
     await io.read();
     const pump = async (): Promise<void> => {
       for (;;) {
-        const reply = decode(await io.read()) as Reply;
+        const reply = decodeMessage(await io.read()) as Reply;
         const pending = this.#pending.get(reply[0]);
         if (!pending) continue;
         this.#pending.delete(reply[0]);

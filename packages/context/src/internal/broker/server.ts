@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
-import { answerChallenge, AUTH_MAX_FRAME, deliverChallenge, encodeFrame, FramedSocket } from '@mp/connection/spi';
+import { answerChallenge, AUTH_MAX_FRAME, deliverChallenge, FrameDecoder, FramedSocket } from '@mp/connection/spi';
 import { decode, decodeAsync, encode } from '@mp/serialize/spi';
 import type { LivenessTable } from '../liveness.js';
 import {
@@ -30,6 +30,7 @@ import {
   setBrokerMode,
 } from '../shared-object.js';
 import type { ObjectDescription, RendezvousRecord, Reply, Request } from './protocol.js';
+import { decodeMessage, encodeMessage, frameMessage } from './wire.js';
 import { RENDEZVOUS_NAME, SOCKET_NAME } from './protocol.js';
 
 /** A registration posted by a root isolate. */
@@ -284,40 +285,52 @@ export class BrokerServer {
     }
   }
 
-  /** Runs requests from one channel; replies in completion order (each carries its id). */
-  #serve(io: { read(): Promise<Buffer>; write(frame: Uint8Array): unknown }): Promise<void> {
+  /**
+   * Serves one channel. Frames are handled as they are cut from the incoming bytes, all in one
+   * synchronous pass (no event-loop turn per request): requests of one channel start in arrival
+   * order, and replies go out in completion order (each carries its id). Returns the function to
+   * call when the channel closes.
+   */
+  #channel(write: (message: Reply) => void): { frame(payload: Buffer): void; close(): void } {
     const abort = new AbortController();
-    let token = 0;
-    const loop = async (): Promise<void> => {
-      for (;;) {
-        const frame = await io.read();
-        const request = decode(frame) as Request;
-        const id = request[0];
-        if (request[1] === 'hello') {
-          token = (await this.#control(request, { token, signal: abort.signal })) as number;
-          io.write(encode([id, true, token] satisfies Reply).bytes);
-          continue;
-        }
-        const reply = (ok: boolean, value: unknown): void => {
-          if (id === 0) {
-            if (!ok) process.emitWarning(`multiprocess broker: a fire-and-forget operation failed: ${String(value)}`);
-            return;
-          }
-          io.write(encodeReply(id, ok, value));
-        };
-        try {
-          const result = this.#handle(request, { token, signal: abort.signal });
-          if (result instanceof Promise) result.then((value) => reply(true, value), (error: unknown) => reply(false, error));
-          else reply(true, result);
-        } catch (error) {
-          reply(false, error);
-        }
+    // One caller for the whole channel; its token is set by the client's hello.
+    const caller = { token: 0, signal: abort.signal };
+    const reply = (id: number, ok: boolean, value: unknown): void => {
+      if (id === 0) {
+        if (!ok) process.emitWarning(`multiprocess broker: a fire-and-forget operation failed: ${String(value)}`);
+        return;
+      }
+      try {
+        write([id, ok, value]);
+      } catch {
+        // The value (or error) cannot be serialized: an error that says so goes out instead.
+        const [, replyOk, bytes] = encodeResult(ok, value);
+        write([id, replyOk, decode(bytes)]);
       }
     };
-    return loop().catch(() => {
-      abort.abort(new Error('the client of the broker went away'));
-      if (token !== 0 && token !== this.#token) this.#liveness.markDead(token);
-    });
+    return {
+      frame: (payload) => {
+        const request = decodeMessage(payload) as Request;
+        const id = request[0];
+        if (request[1] === 'hello') {
+          caller.token = request[2] === 0 ? this.#liveness.allocate(0) : request[2];
+          write([id, true, caller.token] satisfies Reply);
+          return;
+        }
+        try {
+          const result = this.#handle(request, caller);
+          if (result instanceof Promise) result.then((value) => reply(id, true, value), (error: unknown) => reply(id, false, error));
+          else reply(id, true, result);
+        } catch (error) {
+          reply(id, false, error);
+        }
+      },
+      close: () => {
+        if (abort.signal.aborted) return;
+        abort.abort(new Error('the client of the broker went away'));
+        if (caller.token !== 0 && caller.token !== this.#token) this.#liveness.markDead(caller.token);
+      },
+    };
   }
 
   async #onSocket(socket: net.Socket): Promise<void> {
@@ -330,8 +343,20 @@ export class BrokerServer {
       return;
     }
     io.maxFrame = 0x7fff_ffff;
-    await this.#serve(io);
-    socket.destroy();
+    const channel = this.#channel((message) => io.write(encodeMessage(message)));
+    const drain = (): void => {
+      try {
+        for (let frame = io.tryRead(); frame !== undefined; frame = io.tryRead()) channel.frame(frame);
+      } catch {
+        socket.destroy(); // a frame that cannot be read: the client is broken
+      }
+      if (io.ended || socket.destroyed) {
+        channel.close();
+        socket.destroy();
+      }
+    };
+    io.onFrame(drain);
+    drain();
   }
 
   #openRendezvous(): void {
@@ -372,17 +397,53 @@ export class BrokerServer {
     }
     const input = new net.Socket({ fd: readFd, readable: true, writable: false });
     const output = new net.Socket({ fd: writeFd, readable: false, writable: true });
-    output.on('error', () => input.destroy());
-    const io = new FramedSocket(input);
-    await this.#serve({ read: () => io.read(), write: (frame) => output.write(encodeFrame(frame)) });
-    input.destroy();
-    output.destroy();
+    const channel = this.#channel((message) => writeFifo(writeFd, output, message));
+    const decoder = new FrameDecoder();
+    const close = (): void => {
+      channel.close();
+      input.destroy();
+      output.destroy();
+    };
+    output.on('error', close);
+    input.on('error', close);
+    input.on('close', close);
+    input.on('end', close);
+    input.on('data', (chunk: Buffer) => {
+      try {
+        for (const frame of decoder.push(chunk)) channel.frame(frame);
+      } catch {
+        close(); // a frame that cannot be read: the client is broken
+      }
+    });
   }
 }
 
 /**
- * Encodes a result for the caller. A value (or error) that cannot be serialized becomes an
- * error that says so: a reply must always go out, or the caller would wait forever.
+ * Writes a reply frame to a client's reply FIFO: straight to the (non-blocking) descriptor when
+ * nothing is queued — one `write` syscall, no stream request — else, and for what the pipe does
+ * not take at once, through the stream, which keeps the order and waits for room.
+ */
+function writeFifo(fd: number, output: net.Socket, message: Reply): void {
+  if (output.destroyed) return;
+  const frame = frameMessage(message);
+  let written = 0;
+  if (output.writableLength === 0) {
+    try {
+      written = fs.writeSync(fd, frame);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EAGAIN') {
+        output.destroy(); // EPIPE: the client went away
+        return;
+      }
+    }
+  }
+  if (written < frame.byteLength) output.write(Buffer.from(frame.subarray(written)));
+}
+
+/**
+ * Encodes a result for a caller. A value (or error) that cannot be serialized becomes an error
+ * that says so.
  */
 function encodeResult(ok: boolean, value: unknown): [unknown, boolean, Uint8Array] {
   try {
@@ -392,15 +453,6 @@ function encodeResult(ok: boolean, value: unknown): [unknown, boolean, Uint8Arra
     const detail = error instanceof Error ? error.message : String(error);
     const original = !ok && value instanceof Error ? `${value.name}: ${value.message}` : '';
     return [null, false, encode(new Error(`${message}${original ? ` (${original})` : ''}: ${detail}`)).bytes];
-  }
-}
-
-function encodeReply(id: number, ok: boolean, value: unknown): Uint8Array {
-  try {
-    return encode([id, ok, value] as Reply).bytes;
-  } catch {
-    const [, replyOk, bytes] = encodeResult(ok, value);
-    return encode([id, replyOk, decode(bytes)] as Reply).bytes;
   }
 }
 
