@@ -349,6 +349,7 @@ export class BaseManager {
     await this.shutdown();
   }
 
+  /** `<SyncManager started at 127.0.0.1:50000>`: the class, its state and its server's address. */
   toString(): string {
     return `<${this.constructor.name} ${this.#state} at ${describeAddress(this.#address)}>`;
   }

@@ -12,4 +12,4 @@ export { AcquirerProxy, BarrierProxy, ConditionProxy, EventProxy, SemaphoreProxy
 export { ArrayProxy, ValueProxy } from './proxies/value-proxy.js';
 export { Server, type ServerOptions } from './server.js';
 export { Manager, SyncManager } from './sync-manager.js';
-export type { Callable } from './internal/registry.js';
+export type { BuiltinCallable, Callable } from './internal/registry.js';

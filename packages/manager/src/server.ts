@@ -13,10 +13,11 @@ import { isolate } from './internal/state.js';
  * ```
  */
 export interface ServerOptions {
-  /** typeid → what the server needs to make and serve that type. */
+  /** @internal typeid → what the server needs to make and serve that type. */
   readonly specs: Map<string, TypeSpec>;
   /** `[host, port]` (port 0: any free port) or a Unix socket path; default: a private Unix socket. */
   readonly address?: Address | null | undefined;
+  /** The key clients must prove they know (HMAC challenge) before any request is read. */
   readonly authkey: Uint8Array;
 }
 
@@ -140,6 +141,7 @@ export class Server {
     return this.#core.debugInfo();
   }
 
+  /** `<Server at 127.0.0.1:50000>` (or the socket path), with ` closed` once stopped. */
   toString(): string {
     return `<Server at ${typeof this.address === 'string' ? JSON.stringify(this.address) : `${this.address[0]}:${this.address[1]}`}${this.#closed ? ' closed' : ''}>`;
   }

@@ -48,15 +48,19 @@ export class SyncManager extends BaseManager {
   JoinableQueue<T = unknown>(maxsize = 0): Promise<QueueProxy<T>> {
     return this._create('JoinableQueue', maxsize);
   }
+  /** A Lock on the server (released by the process that holds it). */
   Lock(): Promise<AcquirerProxy> {
     return this._create('Lock');
   }
+  /** A reentrant lock on the server: the process that holds it may acquire it again. */
   RLock(): Promise<AcquirerProxy> {
     return this._create('RLock');
   }
+  /** A Semaphore on the server, starting at `value`. */
   Semaphore(value = 1): Promise<SemaphoreProxy> {
     return this._create('Semaphore', value);
   }
+  /** A BoundedSemaphore on the server: releasing above `value` is an error. */
   BoundedSemaphore(value = 1): Promise<SemaphoreProxy> {
     return this._create('BoundedSemaphore', value);
   }
@@ -64,6 +68,7 @@ export class SyncManager extends BaseManager {
   Condition(lock?: AcquirerProxy | null): Promise<ConditionProxy> {
     return this._create('Condition', lock ?? null);
   }
+  /** An Event on the server, initially clear. */
   Event(): Promise<EventProxy> {
     return this._create('Event');
   }

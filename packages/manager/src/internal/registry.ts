@@ -17,8 +17,17 @@ import type { AdapterKind } from './referents/index.js';
  */
 export type Callable = ((...args: never[]) => unknown) | (abstract new (...args: never[]) => unknown);
 
-/** A built-in type of the server, by name (plain data, so it crosses to the server process). */
+/**
+ * A built-in type of the server, by name (plain data, so it crosses to the server process):
+ * how `SyncManager` registers `list`, `dict`, `Queue`... A user type registers a {@link Callable}.
+ *
+ * @example
+ * ```ts
+ * const list: BuiltinCallable = { builtin: 'list' };
+ * ```
+ */
 export interface BuiltinCallable {
+  /** The name of the built-in type. */
   readonly builtin: string;
 }
 

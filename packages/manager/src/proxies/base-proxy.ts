@@ -32,8 +32,11 @@ export type ProxyRegistry = ReadonlyMap<string, { readonly proxytype: ProxyClass
  * ```
  */
 export interface Token {
+  /** The registered type of the object (`'list'`, `'dict'`, `'Counter'`...). */
   readonly typeid: string;
+  /** The address of the manager's server that holds the object. */
   readonly address: Address;
+  /** The object's id in that server. */
   readonly id: number;
 }
 
@@ -64,6 +67,7 @@ export interface ProxyClass<P extends BaseProxy = BaseProxy> {
   readonly _exposed_?: readonly string[] | undefined;
   /** Methods whose results come back as proxies of the given typeids (Python's `_method_to_typeid_`). */
   readonly _methodToTypeid_?: Readonly<Record<string, string>> | undefined;
+  /** For `instanceof`. */
   readonly prototype: P;
 }
 
@@ -79,6 +83,7 @@ const kInit = Symbol('@mp/manager.proxyInit');
  * ```
  */
 export interface ProxyInit {
+  /** @internal */
   readonly [kInit]: ProxyState;
 }
 
@@ -128,6 +133,7 @@ function released(state: ProxyState): Error {
  * ```
  */
 export class BaseProxy {
+  /** @internal */
   declare readonly [kState]: ProxyState;
 
   constructor(init: ProxyInit) {
@@ -213,6 +219,7 @@ export class BaseProxy {
     return `<${this.constructor.name} object, typeid '${state.typeid}' at 0x${state.id.toString(16)}>`;
   }
 
+  /** Node's `util.inspect` (and so `console.log`) shows the Python repr of {@link BaseProxy.toString}. */
   [inspect.custom](): string {
     return this.toString();
   }

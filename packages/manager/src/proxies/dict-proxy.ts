@@ -33,10 +33,13 @@ export type DictInit<K, V> = Map<K, V> | ReadonlyArray<readonly [K, V]> | Record
  * ```
  */
 export class DictProxy<K = unknown, V = unknown> extends BaseProxy {
+  /** Methods the server lets this proxy call (Python's `_exposed_`). */
   static readonly _exposed_: readonly string[] = [
     'get', 'set', 'delete', 'has', 'keys', 'values', 'items', 'update', 'pop', 'popitem', 'setdefault', 'clear', 'len', 'copy', 'iter',
   ];
+  /** Methods whose results come back as proxies (Python's `_method_to_typeid_`): `iter` gives an `Iterator`. */
   static readonly _methodToTypeid_: Readonly<Record<string, string>> = { iter: 'Iterator' };
+  /** @internal The server-side adapter of this proxy type. */
   static readonly [ADAPTER] = 'dict';
 
   /** `d.get(key, fallback)`: the value, or `fallback` (default undefined) when the key is absent. */
@@ -57,9 +60,11 @@ export class DictProxy<K = unknown, V = unknown> extends BaseProxy {
   has(key: K): Promise<boolean> {
     return this._callMethod('has', [key]);
   }
+  /** The keys, in insertion order (their types kept: a number key stays a number). */
   keys(): Promise<K[]> {
     return this._callMethod('keys');
   }
+  /** The values, in insertion order. */
   values(): Promise<V[]> {
     return this._callMethod('values');
   }
@@ -85,6 +90,7 @@ export class DictProxy<K = unknown, V = unknown> extends BaseProxy {
   setdefault(key: K, fallback?: V): Promise<V> {
     return this._callMethod('setdefault', [key, fallback]);
   }
+  /** Removes every entry. */
   clear(): Promise<void> {
     return this._callMethod('clear');
   }
@@ -97,6 +103,7 @@ export class DictProxy<K = unknown, V = unknown> extends BaseProxy {
     return this._callMethod('copy');
   }
 
+  /** The keys, with `for await (const k of d)`, read from the server as you go. */
   async *[Symbol.asyncIterator](): AsyncGenerator<K, void, undefined> {
     const it = await this._callMethod<IteratorProxy<K>>('iter');
     try {

@@ -18,6 +18,7 @@ import { BaseProxy } from './base-proxy.js';
  * ```
  */
 export class IteratorProxy<T = unknown> extends BaseProxy implements AsyncIterableIterator<T> {
+  /** Methods the server lets this proxy call (Python's `_exposed_`). */
   static readonly _exposed_: readonly string[] = ['next'];
 
   /** The next `{ value, done }` from the server's iterator. */
@@ -28,6 +29,7 @@ export class IteratorProxy<T = unknown> extends BaseProxy implements AsyncIterab
   async return(): Promise<IteratorResult<T, undefined>> {
     return { done: true, value: undefined };
   }
+  /** The iterator itself: `for await (const x of it)`. */
   [Symbol.asyncIterator](): this {
     return this;
   }

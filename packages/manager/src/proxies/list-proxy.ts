@@ -24,10 +24,12 @@ export type { SortOptions };
  * ```
  */
 export class ListProxy<T = unknown> extends BaseProxy {
+  /** Methods the server lets this proxy call (Python's `_exposed_`). */
   static readonly _exposed_: readonly string[] = [
     'get', 'set', 'delete', 'len', 'append', 'extend', 'insert', 'pop', 'remove', 'index', 'count', 'has',
     'reverse', 'sort', 'slice', 'toArray', 'concat', 'mul', 'imul',
   ];
+  /** @internal The server-side adapter of this proxy type. */
   static readonly [ADAPTER] = 'list';
 
   /** `l[i]`. */
@@ -46,12 +48,15 @@ export class ListProxy<T = unknown> extends BaseProxy {
   len(): Promise<number> {
     return this._callMethod('len');
   }
+  /** Adds `value` at the end. */
   append(value: T): Promise<void> {
     return this._callMethod('append', [value]);
   }
+  /** Adds every value of `values` at the end. */
   extend(values: Iterable<T>): Promise<void> {
     return this._callMethod('extend', [Array.isArray(values) ? values : Array.from(values)]);
   }
+  /** Inserts `value` before index `i` (negative counts from the end, as Python). */
   insert(i: number, value: T): Promise<void> {
     return this._callMethod('insert', [i, value]);
   }
@@ -67,6 +72,7 @@ export class ListProxy<T = unknown> extends BaseProxy {
   index(value: T, start?: number, stop?: number): Promise<number> {
     return this._callMethod('index', [value, start ?? null, stop ?? null]);
   }
+  /** How many items equal `value`. */
   count(value: T): Promise<number> {
     return this._callMethod('count', [value]);
   }
@@ -74,6 +80,7 @@ export class ListProxy<T = unknown> extends BaseProxy {
   has(value: T): Promise<boolean> {
     return this._callMethod('has', [value]);
   }
+  /** Reverses the list in place. */
   reverse(): Promise<void> {
     return this._callMethod('reverse');
   }
@@ -105,6 +112,7 @@ export class ListProxy<T = unknown> extends BaseProxy {
     return this._callMethod('imul', [n]);
   }
 
+  /** The items, with `for await (const x of l)`, read from the server as you go. */
   async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
     for (let i = 0; ; i++) {
       let item: T;

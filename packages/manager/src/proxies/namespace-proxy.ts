@@ -56,7 +56,9 @@ class AttributeRead<T> implements PromiseLike<T> {
  * ```
  */
 export class NamespaceProxy extends BaseProxy {
+  /** Methods the server lets this proxy call (Python's `_exposed_`). */
   static readonly _exposed_: readonly string[] = ['get', 'set', 'delete', 'has', 'toObject'];
+  /** @internal The server-side adapter of this proxy type. */
   static readonly [ADAPTER] = 'namespace';
   [attribute: string]: unknown;
 

@@ -20,26 +20,34 @@ import { BaseProxy } from './base-proxy.js';
  * ```
  */
 export class QueueProxy<T = unknown> extends BaseProxy {
+  /** Methods the server lets this proxy call (Python's `_exposed_`). */
   static readonly _exposed_: readonly string[] = ['put', 'putNowait', 'get', 'getNowait', 'qsize', 'empty', 'full', 'taskDone', 'join'];
 
+  /** Puts `item` in the server's queue (waiting for room when `block`, up to `timeout` ms; then `Full`). */
   put(item: T, block = true, timeout?: number | null): Promise<void> {
     return this._callMethod('put', [item, block, timeout ?? null]);
   }
+  /** Puts `item` without waiting; rejects with `Full` when the queue is full. */
   putNowait(item: T): Promise<void> {
     return this._callMethod('putNowait', [item]);
   }
+  /** Takes the next item (waiting when `block`, up to `timeout` ms; then `Empty`). */
   get(block = true, timeout?: number | null): Promise<T> {
     return this._callMethod('get', [block, timeout ?? null]);
   }
+  /** Takes the next item without waiting; rejects with `Empty` when there is none. */
   getNowait(): Promise<T> {
     return this._callMethod('getNowait');
   }
+  /** The number of items in the queue. */
   qsize(): Promise<number> {
     return this._callMethod('qsize');
   }
+  /** True if the queue has no item. */
   empty(): Promise<boolean> {
     return this._callMethod('empty');
   }
+  /** True if the queue is at its `maxsize`. */
   full(): Promise<boolean> {
     return this._callMethod('full');
   }

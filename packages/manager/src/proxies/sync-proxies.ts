@@ -17,12 +17,14 @@ import { BaseProxy } from './base-proxy.js';
  * ```
  */
 export class AcquirerProxy extends BaseProxy {
+  /** Methods the server lets this proxy call (Python's `_exposed_`). */
   static readonly _exposed_: readonly string[] = ['acquire', 'release'];
 
   /** Takes the lock; `blocking = false` returns false at once if it is taken; `timeout` in ms. */
   acquire(blocking = true, timeout?: number | null): Promise<boolean> {
     return this._callMethod('acquire', [blocking, timeout ?? null]);
   }
+  /** Releases the server's lock (held by this process). */
   release(): Promise<void> {
     return this._callMethod('release');
   }
@@ -50,11 +52,14 @@ export class AcquirerProxy extends BaseProxy {
  * ```
  */
 export class SemaphoreProxy extends AcquirerProxy {
+  /** Methods the server lets this proxy call (Python's `_exposed_`). */
   static override readonly _exposed_: readonly string[] = ['acquire', 'release', 'getValue'];
 
+  /** Releases the semaphore `n` times. */
   override release(n = 1): Promise<void> {
     return this._callMethod('release', n === 1 ? [] : [n]);
   }
+  /** The semaphore's counter. */
   getValue(): Promise<number> {
     return this._callMethod('getValue');
   }
@@ -73,6 +78,7 @@ export class SemaphoreProxy extends AcquirerProxy {
  * ```
  */
 export class ConditionProxy extends AcquirerProxy {
+  /** Methods the server lets this proxy call (Python's `_exposed_`). */
   static override readonly _exposed_: readonly string[] = ['acquire', 'release', 'wait', 'notify', 'notifyAll'];
 
   /** Releases the lock, waits for a notify (or `timeout` ms), re-acquires; false on timeout. */
@@ -83,6 +89,7 @@ export class ConditionProxy extends AcquirerProxy {
   notify(n = 1): Promise<void> {
     return this._callMethod('notify', [n]);
   }
+  /** Wakes every process waiting on the condition (hold the lock). */
   notifyAll(): Promise<void> {
     return this._callMethod('notifyAll');
   }
@@ -114,14 +121,18 @@ export class ConditionProxy extends AcquirerProxy {
  * ```
  */
 export class EventProxy extends BaseProxy {
+  /** Methods the server lets this proxy call (Python's `_exposed_`). */
   static readonly _exposed_: readonly string[] = ['isSet', 'set', 'clear', 'wait'];
 
+  /** True if the event is set. */
   isSet(): Promise<boolean> {
     return this._callMethod('isSet');
   }
+  /** Sets the event: every waiter wakes. */
   set(): Promise<void> {
     return this._callMethod('set');
   }
+  /** Clears the event. */
   clear(): Promise<void> {
     return this._callMethod('clear');
   }
@@ -143,24 +154,30 @@ export class EventProxy extends BaseProxy {
  * ```
  */
 export class BarrierProxy extends BaseProxy {
+  /** Methods the server lets this proxy call (Python's `_exposed_`). */
   static readonly _exposed_: readonly string[] = ['wait', 'reset', 'abort', 'getParties', 'getNWaiting', 'isBroken'];
 
   /** Waits for all parties; resolves with this party's index (a BrokenBarrierError if broken). */
   wait(timeout?: number | null): Promise<number> {
     return this._callMethod('wait', [timeout ?? null]);
   }
+  /** Returns the barrier to its initial state (waiters get a BrokenBarrierError). */
   reset(): Promise<void> {
     return this._callMethod('reset');
   }
+  /** Breaks the barrier: current and future waits reject with BrokenBarrierError. */
   abort(): Promise<void> {
     return this._callMethod('abort');
   }
+  /** The number of parties the barrier waits for. */
   get parties(): Promise<number> {
     return this._callMethod('getParties');
   }
+  /** How many parties wait now. */
   get nWaiting(): Promise<number> {
     return this._callMethod('getNWaiting');
   }
+  /** True if the barrier is broken. */
   get broken(): Promise<boolean> {
     return this._callMethod('isBroken');
   }

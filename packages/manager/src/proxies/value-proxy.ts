@@ -19,12 +19,16 @@ import { BaseProxy } from './base-proxy.js';
  * ```
  */
 export class ValueProxy<T = unknown> extends BaseProxy {
+  /** Methods the server lets this proxy call (Python's `_exposed_`). */
   static readonly _exposed_: readonly string[] = ['get', 'set'];
+  /** @internal The server-side adapter of this proxy type. */
   static readonly [ADAPTER] = 'value';
 
+  /** The value. */
   get(): Promise<T> {
     return this._callMethod('get');
   }
+  /** Sets the value. */
   set(value: T): Promise<void> {
     return this._callMethod('set', [value]);
   }
@@ -32,6 +36,7 @@ export class ValueProxy<T = unknown> extends BaseProxy {
   get value(): Promise<T> {
     return this.get();
   }
+  /** Sets the value without waiting (a failure is reported as a process warning). */
   set value(value: T) {
     this.set(value).catch((error: unknown) => process.emitWarning(`Value assignment failed: ${String(error)}`));
   }
@@ -50,23 +55,30 @@ export class ValueProxy<T = unknown> extends BaseProxy {
  * ```
  */
 export class ArrayProxy<T extends number | bigint = number> extends BaseProxy {
+  /** Methods the server lets this proxy call (Python's `_exposed_`). */
   static readonly _exposed_: readonly string[] = ['get', 'set', 'len', 'slice', 'toArray'];
 
+  /** The element at index `i` (negative counts from the end). */
   get(i: number): Promise<T> {
     return this._callMethod('get', [i]);
   }
+  /** Sets the element at index `i`. */
   set(i: number, value: T): Promise<void> {
     return this._callMethod('set', [i, value]);
   }
+  /** `len(a)`. */
   len(): Promise<number> {
     return this._callMethod('len');
   }
+  /** The elements from `start` to `end` (exclusive), as Python's `a[start:end]`. */
   slice(start?: number, end?: number): Promise<T[]> {
     return this._callMethod('slice', [start ?? null, end ?? null]);
   }
+  /** Every element, as a plain array. */
   toArray(): Promise<T[]> {
     return this._callMethod('toArray');
   }
+  /** The elements, with `for await (const x of a)`. */
   async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
     for (const item of await this.toArray()) yield item;
   }

@@ -16,7 +16,9 @@ import { pyCompare } from './compare.js';
  * ```
  */
 export interface SortOptions<T = unknown> {
+  /** Sorts by `key(item)` instead of the items (Python's `key=`); runs on the server, so it is sent by source. */
   key?: ((item: T) => unknown) | null | undefined;
+  /** Sorts in descending order. */
   reverse?: boolean | undefined;
 }
 
