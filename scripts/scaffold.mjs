@@ -32,38 +32,18 @@ const pkg = {
     build: 'tsup',
     typecheck: 'tsc -p tsconfig.json',
     test: 'vitest run',
+    prepack: 'rm -rf dist && tsup',
   },
   dependencies: Object.fromEntries(deps.map((d) => [d, '^0.1.0'])),
   repository: { type: 'git', url: 'git+https://github.com/multiprocess-ts/multiprocess.git', directory: dir },
 };
 write('package.json', JSON.stringify(pkg, null, 2) + '\n');
 write('tsconfig.json', JSON.stringify({ extends: '../../tsconfig.base.json', include: ['src', 'test', '*.ts'] }, null, 2) + '\n');
-write('tsup.config.ts', `import { defineConfig } from 'tsup';
+write('tsup.config.ts', `import { libraryConfig } from '../../tsup.shared.js';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  // import.meta.url in the CJS build (used to find worker entries and remote-op modules).
-  shims: true,
-});
+export default libraryConfig({ entry: ['src/index.ts'] });
 `);
-write('vitest.config.ts', `import { defineConfig } from 'vitest/config';
-
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-    // Tests spawn real processes and threads: run files one at a time on 2 cores.
-    fileParallelism: false,
-    // Load the built library natively (not through vite) so a test and its children run the same code.
-    server: { deps: { external: [/\\/packages\\//, /@mp\\//, /multiprocess/] } },
-  },
-});
+write('vitest.config.ts', `export { default } from '../../vitest.shared.js';
 `);
 write('src/index.ts', `export {};\n`);
 write('README.md', `# ${name}\n\n${description}\n`);
