@@ -27,7 +27,10 @@ export interface BaseManagerOptions {
   address?: Address | null | undefined;
   /** The shared secret clients must prove (HMAC); default `currentProcess().authkey`. */
   authkey?: Uint8Array | string | null | undefined;
-  /** The start method (or context) of the server process: default `'spawn'`. */
+  /**
+   * The start method (or context) of the server process: default, the default context's start
+   * method (`'thread'` unless `setStartMethod('spawn')` was called), as Python's `Manager()`.
+   */
   ctx?: BaseContext | StartMethod | null | undefined;
   /** How long `shutdown()` waits for the server to exit before terminating it, in ms (default 1000). */
   shutdownTimeout?: number | undefined;
@@ -165,7 +168,8 @@ export class BaseManager {
   }
 
   /**
-   * Starts the server process (the start method of the `ctx` option, `spawn` by default) and
+   * Starts the server process (the start method of the `ctx` option, else the default
+   * context's: a thread of this process unless `setStartMethod('spawn')` was called) and
    * resolves once it listens. `initializer(...initargs)` runs in the server first (it may be
    * async). The server stops with `shutdown()`, and when this process exits.
    *

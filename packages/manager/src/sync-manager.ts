@@ -107,7 +107,8 @@ SyncManager.register('Iterator', null, { proxytype: IteratorProxy, createMethod:
 
 /**
  * Starts a manager and resolves it (Python's `multiprocess.Manager()`): a `SyncManager` whose
- * server runs in a new process (`spawn`; or a thread with `{ ctx: 'thread' }`). Shut it down
+ * server runs in a new process of the default start method (a `thread` child, unless
+ * `setStartMethod('spawn')`; or `{ ctx: 'spawn' }` for a separate Node process). Shut it down
  * with `shutdown()` or `await using`; it also stops when this process exits.
  *
  * @example
@@ -135,7 +136,7 @@ declare module '@mp/context' {
   interface BaseContext {
     /**
      * A started {@link SyncManager} (Python's `ctx.Manager()`). The server's start method is
-     * this context's (`spawn` for the default context).
+     * this context's (for the default context, the default start method).
      *
      * @example
      * ```ts

@@ -19,33 +19,43 @@ function alive(pid: number): boolean {
   }
 }
 
-describe('stopping the server', () => {
+describe.each(['thread', 'spawn'] as const)('stopping a %s server', (ctx) => {
   it('shutdown() stops the server process (exit code 0) and its proxies', async () => {
-    const manager = await Manager();
-    const pid = manager._process!.pid!;
+    const manager = await Manager({ ctx });
+    const server = manager._process!;
     const l = await manager.list([1]);
-    expect(alive(pid)).toBe(true);
+    expect(server.isAlive()).toBe(true);
+    if (ctx === 'spawn') expect(alive(server.pid!)).toBe(true);
     await manager.shutdown();
-    expect(manager._process!.exitCode).toBe(0);
-    expect(alive(pid)).toBe(false);
+    expect(server.exitCode).toBe(0);
+    expect(server.isAlive()).toBe(false);
+    if (ctx === 'spawn') expect(alive(server.pid!)).toBe(false);
     await expect(l.len()).rejects.toThrow(/shut down|lost/);
   });
 
   it('await using shuts it down', async () => {
-    let pid = 0;
+    let server: Process | null = null;
     {
-      await using manager = await Manager();
-      pid = manager._process!.pid!;
+      await using manager = await Manager({ ctx });
+      server = manager._process!;
       expect(await (await manager.list([1, 2])).len()).toBe(2);
     }
-    expect(alive(pid)).toBe(false);
+    expect(server.isAlive()).toBe(false);
+    if (ctx === 'spawn') expect(alive(server.pid!)).toBe(false);
+  });
+});
+
+describe('the owner of a server', () => {
+  it('the default Manager() runs its server in a thread of this process (the default start method)', async () => {
+    await using manager = await Manager();
+    expect(manager._process!.pid).toBe(process.pid);
   });
 
   it('a killed owner takes its server down with it (no orphan server)', async () => {
     const report = new Queue<number>();
     const owner = getContext('spawn').Process({
       target: async (q: Queue<number>) => {
-        const manager = await Manager();
+        const manager = await Manager({ ctx: 'spawn' });
         await q.put(manager._process!.pid!);
         await new Promise(() => setInterval(() => {}, 1000)); // run until killed
       },

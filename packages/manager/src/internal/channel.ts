@@ -9,6 +9,9 @@
  * The socket is unref'd while no call is pending (Connection does this when nobody reads), so an
  * idle manager connection never keeps a process alive, as in Python.
  */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { BroadcastChannel, threadId } from 'node:worker_threads';
 import { Client, type Connection, EOFError } from '@mp/connection';
 import { currentProcess } from '@mp/context';
 import { markRemote, RemoteError } from '../errors.js';
@@ -18,12 +21,69 @@ import { setEncodingTo } from './codec-context.js';
 import { makeProxy, trackRemote } from './factory.js';
 import { ERROR, FAILED, MANAGER_OID, OK, PROXY, type Reply, type Request, VOID } from './protocol.js';
 import { isolate } from './state.js';
+import { BELL } from './ring.js';
+import { Link, LINK_BYTES, type LinkOffer, type Packed } from './shared-link.js';
 import { pack, unpack, type Unpacked } from './wire.js';
 
 interface Pending {
   resolve(value: unknown): void;
   reject(error: unknown): void;
   registry: ProxyRegistry | null;
+}
+
+/**
+ * How long a call waits for its reply with `Atomics.wait` on a shared link before waiting
+ * asynchronously (the event loop is blocked meanwhile; a reply of a method that does not wait
+ * on the server comes in tens of µs).
+ */
+const SYNC_WAIT_MS = 2;
+/** While calls wait asynchronously on a shared link, how often the socket is checked for the server's end. */
+const LIVENESS_MS = 100;
+/** `MP_MANAGER_SHARED_LINK=0` keeps every connection on its socket (for comparisons). */
+const LINKS_ENABLED = process.env.MP_MANAGER_SHARED_LINK !== '0' && typeof SharedArrayBuffer === 'function' && typeof BroadcastChannel === 'function';
+
+/** True when a server that made `offer` runs in another thread of this process. */
+function sameProcess(offer: unknown): offer is LinkOffer {
+  if (!LINKS_ENABLED || typeof offer !== 'object' || offer === null) return false;
+  const o = offer as LinkOffer;
+  return o.pid === process.pid && o.thread !== threadId && typeof o.lobby === 'string' && o.host === hostname();
+}
+
+let keepAlive: NodeJS.Timeout | null = null;
+let holders = 0;
+/** Keeps the event loop alive while a call waits on a link (a pending waitAsync does not). */
+function hold(on: boolean): void {
+  if (on) {
+    if (holders++ === 0) (keepAlive ??= setInterval(() => {}, 2 ** 30)).ref();
+  } else if (--holders === 0) keepAlive?.unref();
+}
+
+/** Links with frames still waiting for room, flushed (waiting up to EXIT_FLUSH_MS) when this isolate exits. */
+const backlogged = new Set<Link>();
+const EXIT_FLUSH_MS = 1000;
+let exitHook = false;
+
+function flushAtExit(): void {
+  const deadline = performance.now() + EXIT_FLUSH_MS;
+  for (const link of backlogged) {
+    for (;;) {
+      const seen = Atomics.load(link.bell, BELL);
+      link.flush();
+      const left = deadline - performance.now();
+      if (!link.backlogged || left <= 0) break;
+      Atomics.wait(link.bell, BELL, seen, Math.min(left, 10));
+    }
+  }
+}
+
+/** Remembers that `link` holds frames to send, so that they still go if this isolate exits first. */
+function watchBacklog(link: Link): void {
+  if (!link.backlogged) return;
+  backlogged.add(link);
+  if (!exitHook) {
+    exitHook = true;
+    process.on('exit', flushAtExit);
+  }
 }
 
 function keyHex(key: Uint8Array): string {
@@ -45,6 +105,11 @@ export class Channel implements ProxyChannel {
   #rid = 0;
   #reading = false;
   #failure: Error | null = null;
+  /** The shared-memory path to a server in another thread of this process (shared-link.ts), once upgraded. */
+  #link: Link | null = null;
+  #syncWaiting = false;
+  #asyncWaiting = false;
+  readonly #onMessage = (message: Unpacked): void => this.#dispatch(message);
   /** Resolves when connected and greeted; rejects if that fails. */
   readonly ready: Promise<void>;
 
@@ -65,10 +130,12 @@ export class Channel implements ProxyChannel {
   call(oid: number, method: string, args: readonly unknown[], registry: ProxyRegistry | null): Promise<unknown> {
     if (this.#failure !== null) return Promise.reject(this.#failure);
     const rid = ++this.#rid;
-    return new Promise((resolve, reject) => {
+    const promise = new Promise((resolve, reject) => {
       this.#pending.set(rid, { resolve, reject, registry });
       this.#post([rid, oid, method, args as unknown[]]);
     });
+    if (this.#link !== null && this.#pending.has(rid)) this.#awaitLink(rid);
+    return promise;
   }
 
   send(oid: number, method: string, args: readonly unknown[]): void {
@@ -78,6 +145,10 @@ export class Channel implements ProxyChannel {
   #post(request: Request): void {
     if (!this.#open || this.#conn === null) {
       this.#queue.push(request);
+      return;
+    }
+    if (this.#link !== null) {
+      this.#writeLink(this.#link, this.#conn, request);
       return;
     }
     this.#write(this.#conn, request);
@@ -100,6 +171,109 @@ export class Channel implements ProxyChannel {
     }
   }
 
+  #writeLink(link: Link, conn: Connection, request: Request): void {
+    let packed: Packed;
+    setEncodingTo(this.addressKey);
+    try {
+      packed = pack(request) as Packed;
+    } catch (error) {
+      // Unserializable arguments: that call fails, the connection goes on.
+      const pending = this.#pending.get(request[0]);
+      if (pending !== undefined) {
+        this.#pending.delete(request[0]);
+        pending.reject(error);
+      }
+      return;
+    } finally {
+      setEncodingTo(null);
+    }
+    try {
+      link.send(packed, (large) => conn.send(large));
+    } catch (error) {
+      this.#fail(error as Error);
+      return;
+    }
+    if (link.backlogged) {
+      watchBacklog(link);
+      // A send without a reply (decref, namespace assignment) must still leave: the pump waits for room.
+      void this.#pumpLink(link);
+    }
+  }
+
+  /**
+   * Waits for the reply to `rid` on the link: first blocking (Atomics.wait, up to
+   * SYNC_WAIT_MS), which is what makes a call cheap, then asynchronously.
+   */
+  #awaitLink(rid: number): void {
+    const link = this.#link!;
+    if (!this.#syncWaiting) {
+      this.#syncWaiting = true;
+      try {
+        const bell = link.bell;
+        let deadline = 0;
+        for (;;) {
+          const seen = Atomics.load(bell, BELL);
+          link.flush();
+          if (link.pump(this.#onMessage) !== null || !this.#pending.has(rid) || this.#failure !== null) break;
+          const now = performance.now();
+          if (deadline === 0) deadline = now + SYNC_WAIT_MS;
+          else if (now >= deadline) break;
+          Atomics.wait(bell, BELL, seen, deadline - now);
+        }
+      } catch (error) {
+        this.#fail(error as Error);
+      } finally {
+        this.#syncWaiting = false;
+      }
+    }
+    if (this.#pending.size > 0 || link.backlogged) void this.#pumpLink(link);
+  }
+
+  /** Reads the link until no call is pending and nothing waits to be sent. */
+  async #pumpLink(link: Link): Promise<void> {
+    if (this.#asyncWaiting) return;
+    this.#asyncWaiting = true;
+    hold(true);
+    try {
+      const bell = link.bell;
+      while (this.#failure === null && (this.#pending.size > 0 || link.backlogged)) {
+        const seen = Atomics.load(bell, BELL);
+        link.flush();
+        const blocked = link.pump(this.#onMessage);
+        if (blocked !== null) {
+          if (link.awaitingSocket) void this.#readSocket(link);
+          await blocked;
+          continue;
+        }
+        if (this.#pending.size === 0 && !link.backlogged) break;
+        const wait = Atomics.waitAsync(bell, BELL, seen, LIVENESS_MS);
+        if (wait.async && (await wait.value) === 'timed-out') await this.#checkSocket(link);
+      }
+    } catch (error) {
+      this.#fail(error as Error);
+    } finally {
+      this.#asyncWaiting = false;
+      hold(false);
+      if (!link.backlogged) backlogged.delete(link);
+    }
+  }
+
+  /** Reads one message of the socket for the link (the part of an ON_SOCKET frame). */
+  async #readSocket(link: Link): Promise<void> {
+    try {
+      link.deliverSocket(await this.#conn!.recv());
+    } catch (error) {
+      link.endSocket();
+      this.#fail(error as Error);
+    }
+  }
+
+  /** The socket of a link carries only large messages; its end (the server is gone) is seen here. */
+  async #checkSocket(link: Link): Promise<void> {
+    const conn = this.#conn!;
+    if (await conn.poll(0)) await this.#readSocket(link);
+  }
+
   async #connect(): Promise<void> {
     let conn: Connection;
     try {
@@ -119,13 +293,67 @@ export class Channel implements ProxyChannel {
     const rid = ++this.#rid;
     const hello = new Promise<unknown>((resolve, reject) => this.#pending.set(rid, { resolve, reject, registry: null }));
     this.#write(conn, [rid, MANAGER_OID, 'hello', [currentProcess().name.slice(0, 64), process.pid]]);
-    void this.#readLoop(conn);
-    const [serverAddress] = (await hello) as [Address];
+    await this.#readOne(conn);
+    const [serverAddress, , offer] = (await hello) as [Address, number, unknown];
     const own = addressKey(serverAddress);
     if (own !== this.addressKey) isolate.aliases.set(own, this.address);
+    if (sameProcess(offer)) await this.#upgrade(conn, offer);
+    if (this.#failure !== null) throw this.#failure;
     this.#open = true;
+    const link = this.#link;
+    if (link !== null) {
+      for (const request of this.#queue.splice(0)) this.#writeLink(link, conn, request);
+      if (this.#pending.size > 0 || link.backlogged) void this.#pumpLink(link);
+      return;
+    }
     for (const request of this.#queue.splice(0)) this.#write(conn, request);
     if (!this.#reading && this.#pending.size > 0) void this.#readLoop(conn);
+  }
+
+  /**
+   * Moves this connection to shared memory (shared-link.ts): the rings go to the server's lobby
+   * with a token, the token over the authenticated socket; the server's answer comes over the
+   * socket, and every later message goes through the rings. If anything fails, the connection
+   * simply stays on its socket.
+   */
+  async #upgrade(conn: Connection, offer: LinkOffer): Promise<void> {
+    const sab = new SharedArrayBuffer(LINK_BYTES);
+    const token = randomBytes(16).toString('hex');
+    try {
+      const lobby = new BroadcastChannel(offer.lobby);
+      lobby.postMessage({ token, sab });
+      lobby.close();
+    } catch {
+      return;
+    }
+    const rid = ++this.#rid;
+    const answer = new Promise<unknown>((resolve, reject) => this.#pending.set(rid, { resolve, reject, registry: null }));
+    this.#write(conn, [rid, MANAGER_OID, 'upgrade', [token]]);
+    await this.#readOne(conn);
+    let accepted: unknown;
+    try {
+      accepted = await answer;
+    } catch (error) {
+      // An older server without links answers with an error: stay on the socket.
+      if (this.#failure !== null) throw error;
+      return;
+    }
+    if (accepted === true) this.#link = new Link(sab, 'client');
+  }
+
+  /**
+   * Reads and dispatches one message while connecting (the answer to the hello or the upgrade:
+   * nothing else is in flight then). No read loop runs during the handshake, so that none is
+   * left reading the socket of a connection that moves to shared memory.
+   */
+  async #readOne(conn: Connection): Promise<void> {
+    try {
+      let message = unpack(await conn.recv());
+      if (message instanceof Promise) message = await message;
+      this.#dispatch(message);
+    } catch (error) {
+      this.#fail(error as Error);
+    }
   }
 
   async #readLoop(conn: Connection): Promise<void> {
@@ -200,6 +428,11 @@ export class Channel implements ProxyChannel {
     for (const pending of this.#pending.values()) pending.reject(error);
     this.#pending.clear();
     this.#queue.length = 0;
+    if (this.#link !== null) {
+      backlogged.delete(this.#link);
+      this.#link.endSocket();
+      this.#link.wake();
+    }
     this.#conn?.close();
   }
 

@@ -3,7 +3,7 @@
  * process while it starts.
  */
 import { Pipe } from '@mp/connection';
-import { type BaseContext, currentProcess, DefaultContext, getContext, type Process, ProcessError, type StartMethod, ValueError } from '@mp/context';
+import { type BaseContext, currentProcess, DefaultContext, getAllStartMethods, getContext, getStartMethod, type Process, ProcessError, type StartMethod, ValueError } from '@mp/context';
 import { contextMethod } from '@mp/context/spi';
 import type { Address } from './address.js';
 import type { Registry, TypeSpec } from './registry.js';
@@ -28,13 +28,16 @@ export function toKey(authkey: Uint8Array | string | null | undefined): Uint8Arr
   throw new TypeError('authkey must be a Uint8Array/Buffer or a string');
 }
 
+/**
+ * The start method of a manager's server: the given one, else the default context's (as
+ * Python's `Manager()` uses its context's), without fixing the default as `getStartMethod()` would.
+ */
 export function methodOf(ctx: BaseContext | StartMethod | null | undefined): StartMethod {
-  if (ctx === undefined || ctx === null) return 'spawn';
+  if (ctx === undefined || ctx === null || ctx instanceof DefaultContext) return getStartMethod(true) ?? getAllStartMethods()[0] ?? 'thread';
   if (typeof ctx === 'string') {
-    if (ctx !== 'thread' && ctx !== 'spawn') throw new ValueError(`cannot start a manager's server with start method ${JSON.stringify(ctx)}: use 'spawn' (default) or 'thread'`);
+    if (ctx !== 'thread' && ctx !== 'spawn') throw new ValueError(`cannot start a manager's server with start method ${JSON.stringify(ctx)}: use 'thread' or 'spawn'`);
     return ctx;
   }
-  if (ctx instanceof DefaultContext) return 'spawn';
   return contextMethod(ctx);
 }
 

@@ -8,6 +8,9 @@
  * not hold up anyone (the event loop is never blocked). The caller's identity (for RLock
  * ownership) is set around the synchronous part of each call (see caller.ts).
  */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { BroadcastChannel, threadId } from 'node:worker_threads';
 import type { Connection } from '@mp/connection';
 import { dumps, loads } from '@mp/serialize';
 import { RemoteError } from '../errors.js';
@@ -22,7 +25,9 @@ import { BUILTINS, plainValue } from './referents/index.js';
 import { invokeCallable, isBuiltin, type TypeSpec } from './registry.js';
 import { repr } from './repr.js';
 import type { LocalServer, ProxyData } from './state.js';
-import { pack, unpack } from './wire.js';
+import { BELL } from './ring.js';
+import { Link, type LinkOffer, type Packed } from './shared-link.js';
+import { pack, unpack, type Unpacked } from './wire.js';
 
 interface Client extends Caller {
   readonly conn: Connection;
@@ -30,7 +35,12 @@ interface Client extends Caller {
   readonly controller: AbortController;
   /** What the proxy codec sees while a reply to this client is encoded. */
   target: { readonly server: object; readonly client: object } | null;
+  /** The shared-memory path to this client, once upgraded (a thread of this process; shared-link.ts). */
+  link: Link | null;
 }
+
+/** How long the server waits for the lobby message of an `upgrade` before answering that it failed. */
+const UPGRADE_WAIT_MS = 2000;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
@@ -49,6 +59,12 @@ export class ServerCore implements LocalServer {
   readonly #local: ProxyChannel & { closed: boolean };
   readonly #finalizer = new FinalizationRegistry<number>((id) => this.#table.decref(this.#table.serverRefs, id));
   #nextClient = 1;
+  /** Where client threads of this process post their link memory (null where BroadcastChannel is missing). */
+  readonly #lobby: BroadcastChannel | null = null;
+  readonly #offer: LinkOffer | null = null;
+  /** Link memory posted to the lobby, by token, and upgrades waiting for theirs. */
+  readonly #posted = new Map<string, SharedArrayBuffer>();
+  readonly #awaitingLink = new Map<string, (sab: SharedArrayBuffer) => void>();
 
   constructor(specs: Map<string, TypeSpec>, address: Address, onShutdown: () => void, isActive: () => boolean) {
     this.address = address;
@@ -62,6 +78,45 @@ export class ServerCore implements LocalServer {
       send: (oid, method, args) => void core.#callLocal(oid, method, args).catch(() => {}),
     };
     this.#table = new ObjectTable(specs, (value) => stateOf(value)?.channel === this.#local);
+    if (typeof BroadcastChannel === 'function' && typeof SharedArrayBuffer === 'function') {
+      const name = `@mp/manager.lobby:${randomUUID()}`;
+      const lobby = new BroadcastChannel(name);
+      lobby.onmessage = (event) => this.#posting((event as { data?: unknown }).data);
+      (lobby as unknown as { unref?: () => void }).unref?.();
+      this.#lobby = lobby;
+      this.#offer = { host: hostname(), pid: process.pid, thread: threadId, lobby: name };
+    }
+  }
+
+  #posting(data: unknown): void {
+    const { token, sab } = (data ?? {}) as { token?: unknown; sab?: unknown };
+    if (typeof token !== 'string' || !(sab instanceof SharedArrayBuffer)) return;
+    const waiter = this.#awaitingLink.get(token);
+    if (waiter !== undefined) {
+      this.#awaitingLink.delete(token);
+      waiter(sab);
+    } else if (this.#posted.size < 1024) {
+      this.#posted.set(token, sab);
+    }
+  }
+
+  /** The link memory posted with `token`, or null if it does not come in time. */
+  #linkMemory(token: string): Promise<SharedArrayBuffer | null> {
+    const posted = this.#posted.get(token);
+    if (posted !== undefined) {
+      this.#posted.delete(token);
+      return Promise.resolve(posted);
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#awaitingLink.delete(token);
+        resolve(null);
+      }, UPGRADE_WAIT_MS);
+      this.#awaitingLink.set(token, (sab) => {
+        clearTimeout(timer);
+        resolve(sab);
+      });
+    });
   }
 
   /** LocalServer: still listening. */
@@ -80,30 +135,75 @@ export class ServerCore implements LocalServer {
   attach(conn: Connection): void {
     const controller = new AbortController();
     const id = this.#nextClient++;
-    const client: Client = { id, name: `client-${id}`, signal: controller.signal, conn, refs: new Map(), controller, target: null };
+    const client: Client = { id, name: `client-${id}`, signal: controller.signal, conn, refs: new Map(), controller, target: null, link: null };
     client.target = { server: this, client };
     this.#clients.add(client);
     void this.#serve(client);
   }
 
   async #serve(client: Client): Promise<void> {
+    const handle = (message: Unpacked): void => this.#request(client, message);
     try {
       for (;;) {
-        let message = unpack(await client.conn.recv());
-        if (message instanceof Promise) message = await message;
-        const [rid, oid, method] = message.head as [number, number, string];
-        if (typeof rid !== 'number' || typeof oid !== 'number' || typeof method !== 'string') throw new Failure('malformed request');
-        if (message.error !== undefined) {
-          const cause = message.error as Error;
-          this.#fail(client, rid, `the arguments of ${method}() could not be decoded on the manager's server: ${cause?.message ?? String(cause)}`);
+        const received = await client.conn.recv();
+        if (client.link !== null) {
+          // An upgraded connection's socket carries only the messages too large for its rings.
+          client.link.deliverSocket(received);
           continue;
         }
-        if (!Array.isArray(message.payload)) throw new Failure('malformed request');
-        this.#handle(client, [rid, oid, method, message.payload]);
+        let message = unpack(received);
+        if (message instanceof Promise) message = await message;
+        handle(message);
       }
     } catch {
       // EOF (the client went away) or a broken connection
     } finally {
+      const link = client.link;
+      if (link !== null && this.#clients.has(client)) {
+        // What the client wrote before it went is served first (as a socket delivers what was
+        // written before its end).
+        link.endSocket();
+        try {
+          for (let blocked = link.pump(handle); blocked !== null; blocked = link.pump(handle)) await blocked;
+        } catch {
+          // a malformed frame: nothing more to serve
+        }
+      }
+      this.#drop(client);
+    }
+  }
+
+  /** One request of `client`; throws on a malformed one (the connection is then dropped). */
+  #request(client: Client, message: Unpacked): void {
+    const [rid, oid, method] = message.head as [number, number, string];
+    if (typeof rid !== 'number' || typeof oid !== 'number' || typeof method !== 'string') throw new Failure('malformed request');
+    if (message.error !== undefined) {
+      const cause = message.error as Error;
+      this.#fail(client, rid, `the arguments of ${method}() could not be decoded on the manager's server: ${cause?.message ?? String(cause)}`);
+      return;
+    }
+    if (!Array.isArray(message.payload)) throw new Failure('malformed request');
+    this.#handle(client, [rid, oid, method, message.payload]);
+  }
+
+  /** Serves an upgraded client's requests from its ring, waking on its bell. */
+  async #serveLink(client: Client, link: Link): Promise<void> {
+    const handle = (message: Unpacked): void => this.#request(client, message);
+    const bell = link.bell;
+    try {
+      while (this.#clients.has(client)) {
+        const seen = Atomics.load(bell, BELL);
+        link.flush();
+        const blocked = link.pump(handle);
+        if (blocked !== null) {
+          await blocked;
+          continue;
+        }
+        const wait = Atomics.waitAsync(bell, BELL, seen);
+        if (wait.async) await wait.value;
+      }
+    } catch {
+      // a malformed frame or request: this connection is unusable
       this.#drop(client);
     }
   }
@@ -113,11 +213,13 @@ export class ServerCore implements LocalServer {
     client.controller.abort(new Error(`the manager's client ${client.name} disconnected`));
     this.#table.releaseAll(client.refs);
     client.conn.close();
+    client.link?.wake();
   }
 
   /** Closes every connection (shutdown). */
   close(): void {
     this.#local.closed = true;
+    this.#lobby?.close();
     for (const client of [...this.#clients]) this.#drop(client);
   }
 
@@ -127,7 +229,9 @@ export class ServerCore implements LocalServer {
     if (reply[0] === 0) return;
     setEncodingFor(client.target);
     try {
-      client.conn.send(pack(reply));
+      const link = client.link;
+      if (link !== null) link.send(pack(reply) as Packed, (large) => client.conn.send(large));
+      else client.conn.send(pack(reply));
     } catch (error) {
       if (reply[1] === FAILED) return;
       const what = reply[1] === ERROR ? 'the error raised by the method' : 'the result';
@@ -208,8 +312,27 @@ export class ServerCore implements LocalServer {
       switch (method) {
         case 'hello':
           if (typeof args[0] === 'string') client.name = args[0];
-          this.#send(client, [rid, OK, [this.address, process.pid]]);
+          this.#send(client, [rid, OK, [this.address, process.pid, this.#offer]]);
           return;
+        case 'upgrade': {
+          const token = args[0];
+          if (typeof token !== 'string' || client.link !== null || this.#offer === null) throw new Failure('upgrade: not available');
+          void this.#linkMemory(token).then((sab) => {
+            let link: Link | null = null;
+            try {
+              if (sab !== null) link = new Link(sab, 'server');
+            } catch {
+              link = null;
+            }
+            // The answer goes over the socket; every later message through the rings.
+            this.#send(client, [rid, OK, link !== null]);
+            if (link !== null && this.#clients.has(client)) {
+              client.link = link;
+              void this.#serveLink(client, link);
+            }
+          });
+          return;
+        }
         case 'create': {
           const [typeid, createArgs] = args as [string, unknown[]];
           const made = runAs(client, () => this.#construct(typeid, createArgs ?? []));

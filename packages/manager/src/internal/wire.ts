@@ -13,7 +13,10 @@
  *   arrival (a class whose module is missing there...) fails that one call, not the connection.
  */
 import { dumps } from '@mp/serialize';
-import { decodeAsync } from '@mp/serialize/spi';
+import { decode, decodeAsync } from '@mp/serialize/spi';
+
+/** First byte of @mp/serialize's V8-path encoding: decoding it never needs a module (synchronous). */
+const TAG_FAST = 0xd1;
 
 function jsonSafe(value: unknown, depth: number): boolean {
   switch (typeof value) {
@@ -50,7 +53,7 @@ export interface Unpacked {
 const NO_ERROR = undefined;
 
 /**
- * Undoes `pack`: synchronous for JSON text (the hot path), a Promise for a serialized payload
+ * Undoes `pack`: synchronous for JSON text (the hot path) and V8-path payloads, a Promise for a payload
  * (which may need modules imported first). A message that is neither form throws: the
  * connection should close.
  */
@@ -63,14 +66,30 @@ export function unpack(received: unknown): Unpacked | Promise<Unpacked> {
   return unpackBytes(received);
 }
 
-async function unpackBytes(received: unknown): Promise<Unpacked> {
+function unpackBytes(received: unknown): Unpacked | Promise<Unpacked> {
   if (!Array.isArray(received) || received.length !== 2 || typeof received[0] !== 'string' || !(received[1] instanceof Uint8Array)) {
     throw new TypeError('malformed manager message');
   }
-  const head = JSON.parse(received[0]) as unknown[];
+  return unpackParts(received[0], received[1]);
+}
+
+/** A message from its head (JSON text) and payload bytes: synchronous when the payload needs no module. */
+export function unpackParts(headText: string, bytes: Uint8Array): Unpacked | Promise<Unpacked> {
+  const head = JSON.parse(headText) as unknown[];
   if (!Array.isArray(head)) throw new TypeError('malformed manager message');
+  if (bytes[0] === TAG_FAST) {
+    try {
+      return { head, payload: decode(bytes), error: NO_ERROR };
+    } catch (error) {
+      return { head, payload: undefined, error: error ?? new Error('undecodable payload') };
+    }
+  }
+  return decodePayload(head, bytes);
+}
+
+async function decodePayload(head: unknown[], bytes: Uint8Array): Promise<Unpacked> {
   try {
-    return { head, payload: await decodeAsync(received[1]), error: NO_ERROR };
+    return { head, payload: await decodeAsync(bytes), error: NO_ERROR };
   } catch (error) {
     return { head, payload: undefined, error: error ?? new Error('undecodable payload') };
   }
