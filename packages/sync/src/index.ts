@@ -1,8 +1,6 @@
 /**
  * `@mp/sync`: synchronization primitives for multiprocess, on shared memory: Lock, RLock,
  * Semaphore, BoundedSemaphore, Event, Condition, Barrier and the reader/writer SharedLock.
- *
- * @module
  */
 import './register.js';
 
