@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
-import { answerChallenge, AUTH_MAX_FRAME, deliverChallenge, FrameDecoder, FramedSocket } from '@mp/connection/spi';
+import { answerChallenge, AUTH_MAX_FRAME, deliverChallenge, FramedSocket } from '@mp/connection/spi';
 import { decode, decodeAsync, encode } from '@mp/serialize/spi';
 import type { LivenessTable } from '../liveness.js';
 import {
@@ -30,7 +30,7 @@ import {
   setBrokerMode,
 } from '../shared-object.js';
 import type { ObjectDescription, RendezvousRecord, Reply, Request } from './protocol.js';
-import { decodeMessage, encodeMessage, frameMessage } from './wire.js';
+import { decodeMessage, encodeMessage, FrameCutter, frameMessage } from './wire.js';
 import { RENDEZVOUS_NAME, SOCKET_NAME } from './protocol.js';
 
 /** A registration posted by a root isolate. */
@@ -86,6 +86,8 @@ interface Entry {
 }
 
 const REGISTRATION_WAIT_MS = 10_000;
+/** Bytes read from a client's request FIFO at once (a kept buffer per client). */
+const READ_BUFFER = 16 * 1024;
 
 export class BrokerServer {
   readonly #dir: string;
@@ -291,7 +293,7 @@ export class BrokerServer {
    * order, and replies go out in completion order (each carries its id). Returns the function to
    * call when the channel closes.
    */
-  #channel(write: (message: Reply) => void): { frame(payload: Buffer): void; close(): void } {
+  #channel(write: (message: Reply) => void): { frame(payload: Buffer, transient?: boolean): void; close(): void } {
     const abort = new AbortController();
     // One caller for the whole channel; its token is set by the client's hello.
     const caller = { token: 0, signal: abort.signal };
@@ -309,8 +311,8 @@ export class BrokerServer {
       }
     };
     return {
-      frame: (payload) => {
-        const request = decodeMessage(payload) as Request;
+      frame: (payload, transient = false) => {
+        const request = decodeMessage(payload, transient) as Request;
         const id = request[0];
         if (request[1] === 'hello') {
           caller.token = request[2] === 0 ? this.#liveness.allocate(0) : request[2];
@@ -395,10 +397,27 @@ export class BrokerServer {
     } catch {
       return;
     }
-    const input = new net.Socket({ fd: readFd, readable: true, writable: false });
     const output = new net.Socket({ fd: writeFd, readable: false, writable: true });
     const channel = this.#channel((message) => writeFifo(writeFd, output, message));
-    const decoder = new FrameDecoder();
+    const cutter = new FrameCutter();
+    const frame = (payload: Buffer): void => channel.frame(payload, true);
+    // Requests are read into one buffer kept for this channel (no allocation per read).
+    const input = new net.Socket({
+      fd: readFd,
+      readable: true,
+      writable: false,
+      onread: {
+        buffer: Buffer.allocUnsafe(READ_BUFFER),
+        callback: (n: number, bytes: Uint8Array): boolean => {
+          try {
+            cutter.push(bytes as Buffer, n, frame);
+          } catch {
+            close(); // a frame that cannot be read: the client is broken
+          }
+          return true;
+        },
+      },
+    } as net.SocketConstructorOpts);
     const close = (): void => {
       channel.close();
       input.destroy();
@@ -408,13 +427,6 @@ export class BrokerServer {
     input.on('error', close);
     input.on('close', close);
     input.on('end', close);
-    input.on('data', (chunk: Buffer) => {
-      try {
-        for (const frame of decoder.push(chunk)) channel.frame(frame);
-      } catch {
-        close(); // a frame that cannot be read: the client is broken
-      }
-    });
   }
 }
 
