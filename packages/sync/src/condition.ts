@@ -11,7 +11,7 @@ import {
   withAttaching,
 } from '@mp/context/spi';
 import { dumps, loads } from '@mp/serialize';
-import { BRIEF_DONE, type CondLock, condEnter, condNotify, condWait, condWaitBrief, condWaiters } from './internal/condition-core.js';
+import { BRIEF_DONE, type CondLock, condEnter, condNotify, condWait, condWaitBrief, condWaiters, holdingWakes } from './internal/condition-core.js';
 import { runAsync, runSync } from './internal/drive.js';
 import { EMBEDDED_LOCK_OPS, embeddedRLock } from './internal/embedded-lock.js';
 import { CONDITION_WORDS, LOCK_WORDS } from './internal/layout.js';
@@ -329,16 +329,25 @@ export class Condition {
     defineBrokerOps(this, {
       ping: () => null,
       notifyWait(this: Condition, n: number, timeout: number | null): Promise<boolean> {
-        condNotify(this.#w!, this.#condLock(), callerToken(), n);
-        return (this as unknown as Record<string, (t: number | null) => Promise<boolean>>)['mp:wait']!.call(this, timeout);
+        const w = this.#w!;
+        const lock = this.#condLock();
+        const token = callerToken();
+        const deadline = new Deadline(timeout);
+        const slot = holdingWakes(w, () => {
+          condNotify(w, lock, token, n);
+          return condEnter(w, lock, token);
+        });
+        return runAsync(condWait(w, lock, token, slot, deadline, FOREVER), callerSignal());
       },
       waitBrief(this: Condition, n: number, timeout: number | null, briefMs: number): [number, number] | Promise<[number, number]> {
         const w = this.#w!;
         const lock = this.#condLock();
         const token = callerToken();
-        if (n > 0) condNotify(w, lock, token, n);
         const deadline = new Deadline(timeout);
-        const slot = condEnter(w, lock, token);
+        const slot = holdingWakes(w, () => {
+          if (n > 0) condNotify(w, lock, token, n);
+          return condEnter(w, lock, token);
+        });
         return runAsync(condWaitBrief(w, lock, token, slot, deadline, new Deadline(briefMs)), callerSignal());
       },
       waitSlot(this: Condition, slot: number, timeout: number | null): Promise<boolean> {

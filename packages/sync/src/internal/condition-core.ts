@@ -220,8 +220,32 @@ function deliver(w: Int32Array, n: number): number {
 
 function wake(w: Int32Array, s: number): boolean {
   if (Atomics.compareExchange(w, s + CS_STATE, SLOT_WAITING, SLOT_NOTIFIED) !== SLOT_WAITING) return false;
-  Atomics.notify(w, s + CS_STATE, 1);
+  if (heldBack !== null) heldBack.push(s);
+  else Atomics.notify(w, s + CS_STATE, 1);
   return true;
+}
+
+/** Slots notified while {@link holdingWakes} runs, to wake when it returns. */
+let heldBack: number[] | null = null;
+
+/**
+ * Runs `fn` (a notify followed by the caller's own wait, which releases the lock) with the
+ * wake-ups of the waiters it notifies held back until it returns — after the lock is released.
+ * Their slots are NOTIFIED at once (nothing is lost or reordered); only the futex wake waits.
+ * A waiter woken while the notifier still holds the lock would find it taken and sleep again on
+ * the lock word; and a woken thread often preempts the waker before it releases (measured in the
+ * B4 spawn ping-pong: 1.22 → 1.0x waits per wait() in the main thread).
+ */
+export function holdingWakes<T>(w: Int32Array, fn: () => T): T {
+  const outer = heldBack;
+  const mine: number[] = [];
+  heldBack = mine;
+  try {
+    return fn();
+  } finally {
+    heldBack = outer;
+    for (const s of mine) Atomics.notify(w, s + CS_STATE, 1);
+  }
 }
 
 /** Hands the notifications of dead notified waiters to live ones; frees dead waiters' slots. */
