@@ -21,7 +21,7 @@ import { setEncodingTo } from './codec-context.js';
 import { makeProxy, trackRemote } from './factory.js';
 import { ERROR, FAILED, MANAGER_OID, OK, PROXY, type Reply, type Request, VOID } from './protocol.js';
 import { isolate } from './state.js';
-import { BELL } from './ring.js';
+import { BELL, sleepAsync, sleepSync } from './ring.js';
 import { Link, LINK_BYTES, type LinkOffer, type Packed } from './shared-link.js';
 import { pack, unpack, type Unpacked } from './wire.js';
 
@@ -71,7 +71,7 @@ function flushAtExit(): void {
       link.flush();
       const left = deadline - performance.now();
       if (!link.backlogged || left <= 0) break;
-      Atomics.wait(link.bell, BELL, seen, Math.min(left, 10));
+      sleepSync(link.bell, seen, Math.min(left, 10));
     }
   }
 }
@@ -218,7 +218,7 @@ export class Channel implements ProxyChannel {
           const now = performance.now();
           if (deadline === 0) deadline = now + SYNC_WAIT_MS;
           else if (now >= deadline) break;
-          Atomics.wait(bell, BELL, seen, deadline - now);
+          sleepSync(bell, seen, deadline - now);
         }
       } catch (error) {
         this.#fail(error as Error);
@@ -246,8 +246,7 @@ export class Channel implements ProxyChannel {
           continue;
         }
         if (this.#pending.size === 0 && !link.backlogged) break;
-        const wait = Atomics.waitAsync(bell, BELL, seen, LIVENESS_MS);
-        if (wait.async && (await wait.value) === 'timed-out') await this.#checkSocket(link);
+        if ((await sleepAsync(bell, seen, LIVENESS_MS)) === 'timed-out') await this.#checkSocket(link);
       }
     } catch (error) {
       this.#fail(error as Error);

@@ -10,7 +10,14 @@
  *              writing; the other side's consumer when this ring's producer waits for room).
  *              The reader sleeps on it (Atomics.wait / waitAsync).
  *   [3] ROOM   1 while the producer holds frames that did not fit: the consumer, after
- *              reading, clears it and rings the producer's bell (`onRoom`).
+ *              reading, clears it and rings the producer's bell.
+ *   [4] SLEEPERS  how many waits on BELL are pending (Atomics.wait or waitAsync): a bell is
+ *              notified only when this is not 0. A sleeper increments it and then loads BELL
+ *              once more before it waits; a ringer adds to BELL and then loads SLEEPERS. Both
+ *              are sequentially consistent, so one of the two sees the other's write: either the
+ *              sleeper sees the new BELL and does not sleep, or the ringer sees the sleeper and
+ *              notifies (no lost wake-up, and no notify, which costs a system call, when the
+ *              reader is awake).
  *   data       CAPACITY bytes
  *
  * A frame is `[u32 length][length bytes]`, padded to 4 bytes, so that a length word is always
@@ -26,7 +33,8 @@ export const HEAD = 0;
 export const TAIL = 1;
 export const BELL = 2;
 export const ROOM = 3;
-const HEADER_BYTES = 16;
+export const SLEEPERS = 4;
+const HEADER_BYTES = 32;
 
 /** Data bytes of a ring. */
 export const CAPACITY = 64 * 1024;
@@ -48,7 +56,7 @@ export class Ring {
 
   /** The ring at `byteOffset` of `sab` (RING_BYTES long). */
   constructor(sab: SharedArrayBuffer, byteOffset: number) {
-    this.i32 = new Int32Array(sab, byteOffset, 4);
+    this.i32 = new Int32Array(sab, byteOffset, HEADER_BYTES / 4);
     this.#data = Buffer.from(sab, byteOffset + HEADER_BYTES, CAPACITY);
     this.#u32 = new Uint32Array(sab, byteOffset + HEADER_BYTES, CAPACITY / 4);
   }
@@ -137,8 +145,30 @@ export class Ring {
 
 const KIND_BYTE = [Uint8Array.of(0), Uint8Array.of(1), Uint8Array.of(2)];
 
-/** Bumps a bell word and wakes its sleepers. */
-export function ring(i32: Int32Array, index = BELL): void {
-  Atomics.add(i32, index, 1);
-  Atomics.notify(i32, index);
+/** Bumps the bell of a ring header and wakes its sleepers, if any. */
+export function ring(i32: Int32Array): void {
+  Atomics.add(i32, BELL, 1);
+  if (Atomics.load(i32, SLEEPERS) !== 0) Atomics.notify(i32, BELL);
+}
+
+/** Blocks until the bell is no longer `seen`, a notify, or `ms` (counted as a sleeper). */
+export function sleepSync(i32: Int32Array, seen: number, ms: number): void {
+  Atomics.add(i32, SLEEPERS, 1);
+  try {
+    if (Atomics.load(i32, BELL) === seen) Atomics.wait(i32, BELL, seen, ms);
+  } finally {
+    Atomics.sub(i32, SLEEPERS, 1);
+  }
+}
+
+/** Resolves when the bell is no longer `seen`, on a notify, or after `ms`: 'timed-out' or 'ok'. */
+export async function sleepAsync(i32: Int32Array, seen: number, ms?: number): Promise<'ok' | 'timed-out'> {
+  Atomics.add(i32, SLEEPERS, 1);
+  try {
+    if (Atomics.load(i32, BELL) !== seen) return 'ok';
+    const wait = Atomics.waitAsync(i32, BELL, seen, ms);
+    return (wait.async ? await wait.value : wait.value) === 'timed-out' ? 'timed-out' : 'ok';
+  } finally {
+    Atomics.sub(i32, SLEEPERS, 1);
+  }
 }

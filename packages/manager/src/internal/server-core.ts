@@ -25,7 +25,7 @@ import { BUILTINS, plainValue } from './referents/index.js';
 import { invokeCallable, isBuiltin, type TypeSpec } from './registry.js';
 import { repr } from './repr.js';
 import type { LocalServer, ProxyData } from './state.js';
-import { BELL } from './ring.js';
+import { BELL, sleepAsync } from './ring.js';
 import { Link, type LinkOffer, type Packed } from './shared-link.js';
 import { pack, unpack, type Unpacked } from './wire.js';
 
@@ -199,8 +199,7 @@ export class ServerCore implements LocalServer {
           await blocked;
           continue;
         }
-        const wait = Atomics.waitAsync(bell, BELL, seen);
-        if (wait.async) await wait.value;
+        await sleepAsync(bell, seen);
       }
     } catch {
       // a malformed frame or request: this connection is unusable

@@ -26,7 +26,7 @@
  * one); the reader of a ring that finds its ROOM flag set rings the writer's bell after reading.
  */
 import { Buffer } from 'node:buffer';
-import { BELL, MAX_INLINE, Ring, ring, RING_BYTES, ROOM } from './ring.js';
+import { MAX_INLINE, Ring, ring, RING_BYTES, ROOM } from './ring.js';
 import { unpack, unpackParts, type Unpacked } from './wire.js';
 
 const TEXT = 0;
@@ -249,6 +249,6 @@ export class Link {
 
   /** Wakes this side's own sleeper (to stop its loop). */
   wake(): void {
-    ring(this.in.i32, BELL);
+    ring(this.in.i32);
   }
 }
