@@ -115,27 +115,26 @@ export class Ring {
   }
 
   /**
-   * Reads the next frame, if any, and hands it to `use` (the view is valid only during the call;
-   * `use` must copy what it keeps). Returns false when the ring is empty.
+   * Reads the next frame, if any, and hands it to `use` as `bytes[start..end)` (valid only
+   * during the call: `use` copies what it keeps). Returns false when the ring is empty.
    */
-  read(use: (frame: Buffer) => void): boolean {
+  read(use: (bytes: Buffer, start: number, end: number) => void): boolean {
     const i32 = this.i32;
     const tail = Atomics.load(i32, TAIL);
     if (Atomics.load(i32, HEAD) === tail) return false;
     const at = tail & MASK;
     const length = this.#u32[at >> 2]!;
     const start = (at + 4) & MASK;
-    let frame: Buffer;
-    if (start + length <= CAPACITY) {
-      frame = this.#data.subarray(start, start + length);
-    } else {
-      frame = Buffer.allocUnsafe(length);
-      const first = CAPACITY - start;
-      this.#data.copy(frame, 0, start, CAPACITY);
-      this.#data.copy(frame, first, 0, length - first);
-    }
     try {
-      use(frame);
+      if (start + length <= CAPACITY) {
+        use(this.#data, start, start + length);
+      } else {
+        const frame = Buffer.allocUnsafe(length);
+        const first = CAPACITY - start;
+        this.#data.copy(frame, 0, start, CAPACITY);
+        this.#data.copy(frame, first, 0, length - first);
+        use(frame, 0, length);
+      }
     } finally {
       Atomics.store(i32, TAIL, (tail + 4 + padded(length)) | 0);
     }

@@ -81,6 +81,26 @@ export class Link {
   #blocked: Promise<void> | null = null;
   /** The socket ended: no ON_SOCKET message will come any more. */
   #socketEnded = false;
+  /** The message of the frame being read (set by #take). */
+  #next: Unpacked | Promise<Unpacked> | typeof MARKER | null = null;
+  readonly #take = (bytes: Buffer, start: number, end: number): void => {
+    switch (bytes[start]) {
+      case TEXT:
+        this.#next = unpack(bytes.toString('utf8', start + 1, end));
+        return;
+      case PARTS: {
+        const headEnd = start + 5 + bytes.readUInt32LE(start + 1);
+        // The payload is copied: the ring's memory is reused once this frame is read.
+        this.#next = unpackParts(bytes.toString('utf8', start + 5, headEnd), Uint8Array.prototype.slice.call(bytes, headEnd, end));
+        return;
+      }
+      case ON_SOCKET:
+        this.#next = MARKER;
+        return;
+      default:
+        throw new TypeError('malformed manager link frame');
+    }
+  };
 
   /** `side`: the client writes the first ring and reads the second; the server the other way. */
   constructor(sab: SharedArrayBuffer, side: 'client' | 'server') {
@@ -187,30 +207,12 @@ export class Link {
    */
   pump(handle: (message: Unpacked) => void): Promise<void> | null {
     if (this.#blocked !== null) return this.#blocked;
-    let next: Unpacked | Promise<Unpacked> | typeof MARKER | null = null;
-    const take = (frame: Buffer): void => {
-      switch (frame[0]) {
-        case TEXT:
-          next = unpack(frame.toString('utf8', 1));
-          return;
-        case PARTS: {
-          const headLength = frame.readUInt32LE(1);
-          // The payload is copied: the ring's memory is reused once this frame is read.
-          next = unpackParts(frame.toString('utf8', 5, 5 + headLength), Uint8Array.prototype.slice.call(frame, 5 + headLength));
-          return;
-        }
-        case ON_SOCKET:
-          next = MARKER;
-          return;
-        default:
-          throw new TypeError('malformed manager link frame');
-      }
-    };
     try {
       for (;;) {
-        next = null;
-        if (!this.in.read(take)) return null;
-        let message = next as Unpacked | Promise<Unpacked> | typeof MARKER | null;
+        this.#next = null;
+        if (!this.in.read(this.#take)) return null;
+        let message = this.#next as Unpacked | Promise<Unpacked> | typeof MARKER | null;
+        this.#next = null;
         if (message === MARKER) {
           const received = this.#socketMessages.shift();
           message =

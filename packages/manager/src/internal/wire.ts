@@ -45,6 +45,7 @@ export function pack(message: readonly unknown[]): unknown {
 
 /** A received message: its head, and its payload (decoded, or the error that decoding raised). */
 export interface Unpacked {
+  /** The leading fields (ids, method or status); for JSON text, the whole message (payload last). */
   readonly head: unknown[];
   readonly payload: unknown;
   readonly error: unknown;
@@ -61,7 +62,8 @@ export function unpack(received: unknown): Unpacked | Promise<Unpacked> {
   if (typeof received === 'string') {
     const message = JSON.parse(received) as unknown[];
     if (!Array.isArray(message) || message.length === 0) throw new TypeError('malformed manager message');
-    return { head: message.slice(0, -1), payload: message[message.length - 1], error: NO_ERROR };
+    // The head is the whole message (its readers take the leading fields only): no copy.
+    return { head: message, payload: message[message.length - 1], error: NO_ERROR };
   }
   return unpackBytes(received);
 }
