@@ -20,6 +20,16 @@ function track(p: Process): Process {
 describe.each(METHODS)('ends passed on (%s)', (method) => {
   const ctx = getContext(method);
 
+  it('a target that names nothing of the library still receives a live end (the child loads @mp/connection for it)', async () => {
+    const [here, there] = ctx.Pipe();
+    const p = track(ctx.Process({ target: (c: Connection) => c.send('from a plain target'), args: [there] }));
+    await p.start();
+    expect(await here.recv()).toBe('from a plain target');
+    await p.join(10_000);
+    expect(p.exitCode).toBe(0);
+    here.close();
+  });
+
   it('a grandchild uses the end its parent received, talking to the root directly', async () => {
     const [here, there] = ctx.Pipe();
     const child = async (conn: Connection, m: 'thread' | 'spawn') => {

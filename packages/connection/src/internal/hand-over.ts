@@ -78,7 +78,10 @@ function revive(data: ConnectionData, ctx: ReviveContext): Connection {
   return conn;
 }
 
-registerReducer<Connection>('@mp/connection:Connection', isConnection, reduce, (data, ctx) => revive(data as ConnectionData, ctx));
+// `module`: a child that receives a Connection imports this package to revive it (it may not have loaded it).
+registerReducer<Connection>('@mp/connection:Connection', isConnection, reduce, (data, ctx) => revive(data as ConnectionData, ctx), {
+  module: import.meta.url,
+});
 
 /** Raw frames in and out, for the authkey handshake before the connection is handed out. */
 export function handshakeIO(conn: Connection): FrameIO {
