@@ -8,10 +8,12 @@
  *
  * The socket is unref'd while no call is pending (Connection does this when nobody reads), so an
  * idle manager connection never keeps a process alive, as in Python.
+ *
+ * A connection to a server in another thread of this process moves to shared memory after the
+ * hello (shared-link.ts): calls then wait for their replies with Atomics.wait for a moment
+ * (`#awaitLink`), then asynchronously (`#pumpLink`), and the socket carries only large messages
+ * and the end of the server.
  */
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
-import { BroadcastChannel, threadId } from 'node:worker_threads';
 import { Client, type Connection, EOFError } from '@mp/connection';
 import { currentProcess } from '@mp/context';
 import { markRemote, RemoteError } from '../errors.js';
@@ -21,8 +23,9 @@ import { setEncodingTo } from './codec-context.js';
 import { makeProxy, trackRemote } from './factory.js';
 import { ERROR, FAILED, MANAGER_OID, OK, PROXY, type Reply, type Request, VOID } from './protocol.js';
 import { isolate } from './state.js';
+import { canLink, forgetBacklog, holdLoop, offerLink, watchBacklog } from './link-client.js';
 import { BELL, sleepAsync, sleepSync } from './ring.js';
-import { Link, LINK_BYTES, type LinkOffer, type Packed } from './shared-link.js';
+import { Link, type LinkOffer, type Packed } from './shared-link.js';
 import { pack, unpack, type Unpacked } from './wire.js';
 
 interface Pending {
@@ -39,53 +42,6 @@ interface Pending {
 const SYNC_WAIT_MS = 2;
 /** While calls wait asynchronously on a shared link, how often the socket is checked for the server's end. */
 const LIVENESS_MS = 100;
-/** `MP_MANAGER_SHARED_LINK=0` keeps every connection on its socket (for comparisons). */
-const LINKS_ENABLED = process.env.MP_MANAGER_SHARED_LINK !== '0' && typeof SharedArrayBuffer === 'function' && typeof BroadcastChannel === 'function';
-
-/** True when a server that made `offer` runs in another thread of this process. */
-function sameProcess(offer: unknown): offer is LinkOffer {
-  if (!LINKS_ENABLED || typeof offer !== 'object' || offer === null) return false;
-  const o = offer as LinkOffer;
-  return o.pid === process.pid && o.thread !== threadId && typeof o.lobby === 'string' && o.host === hostname();
-}
-
-let keepAlive: NodeJS.Timeout | null = null;
-let holders = 0;
-/** Keeps the event loop alive while a call waits on a link (a pending waitAsync does not). */
-function hold(on: boolean): void {
-  if (on) {
-    if (holders++ === 0) (keepAlive ??= setInterval(() => {}, 2 ** 30)).ref();
-  } else if (--holders === 0) keepAlive?.unref();
-}
-
-/** Links with frames still waiting for room, flushed (waiting up to EXIT_FLUSH_MS) when this isolate exits. */
-const backlogged = new Set<Link>();
-const EXIT_FLUSH_MS = 1000;
-let exitHook = false;
-
-function flushAtExit(): void {
-  const deadline = performance.now() + EXIT_FLUSH_MS;
-  for (const link of backlogged) {
-    for (;;) {
-      const seen = Atomics.load(link.bell, BELL);
-      link.flush();
-      const left = deadline - performance.now();
-      if (!link.backlogged || left <= 0) break;
-      sleepSync(link.bell, seen, Math.min(left, 10));
-    }
-  }
-}
-
-/** Remembers that `link` holds frames to send, so that they still go if this isolate exits first. */
-function watchBacklog(link: Link): void {
-  if (!link.backlogged) return;
-  backlogged.add(link);
-  if (!exitHook) {
-    exitHook = true;
-    process.on('exit', flushAtExit);
-  }
-}
-
 function keyHex(key: Uint8Array): string {
   return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('hex');
 }
@@ -233,7 +189,7 @@ export class Channel implements ProxyChannel {
   async #pumpLink(link: Link): Promise<void> {
     if (this.#asyncWaiting) return;
     this.#asyncWaiting = true;
-    hold(true);
+    holdLoop(true);
     try {
       const bell = link.bell;
       while (this.#failure === null && (this.#pending.size > 0 || link.backlogged)) {
@@ -252,8 +208,8 @@ export class Channel implements ProxyChannel {
       this.#fail(error as Error);
     } finally {
       this.#asyncWaiting = false;
-      hold(false);
-      if (!link.backlogged) backlogged.delete(link);
+      holdLoop(false);
+      if (!link.backlogged) forgetBacklog(link);
     }
   }
 
@@ -296,7 +252,7 @@ export class Channel implements ProxyChannel {
     const [serverAddress, , offer] = (await hello) as [Address, number, unknown];
     const own = addressKey(serverAddress);
     if (own !== this.addressKey) isolate.aliases.set(own, this.address);
-    if (sameProcess(offer)) await this.#upgrade(conn, offer);
+    if (canLink(offer)) await this.#upgrade(conn, offer);
     if (this.#failure !== null) throw this.#failure;
     this.#open = true;
     const link = this.#link;
@@ -316,15 +272,9 @@ export class Channel implements ProxyChannel {
    * simply stays on its socket.
    */
   async #upgrade(conn: Connection, offer: LinkOffer): Promise<void> {
-    const sab = new SharedArrayBuffer(LINK_BYTES);
-    const token = randomBytes(16).toString('hex');
-    try {
-      const lobby = new BroadcastChannel(offer.lobby);
-      lobby.postMessage({ token, sab });
-      lobby.close();
-    } catch {
-      return;
-    }
+    const posted = offerLink(offer);
+    if (posted === null) return;
+    const { sab, token } = posted;
     const rid = ++this.#rid;
     const answer = new Promise<unknown>((resolve, reject) => this.#pending.set(rid, { resolve, reject, registry: null }));
     this.#write(conn, [rid, MANAGER_OID, 'upgrade', [token]]);
@@ -428,7 +378,7 @@ export class Channel implements ProxyChannel {
     this.#pending.clear();
     this.#queue.length = 0;
     if (this.#link !== null) {
-      backlogged.delete(this.#link);
+      forgetBacklog(this.#link);
       this.#link.endSocket();
       this.#link.wake();
     }

@@ -8,9 +8,6 @@
  * not hold up anyone (the event loop is never blocked). The caller's identity (for RLock
  * ownership) is set around the synchronous part of each call (see caller.ts).
  */
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
-import { BroadcastChannel, threadId } from 'node:worker_threads';
 import type { Connection } from '@mp/connection';
 import { dumps, loads } from '@mp/serialize';
 import { RemoteError } from '../errors.js';
@@ -26,7 +23,8 @@ import { invokeCallable, isBuiltin, type TypeSpec } from './registry.js';
 import { repr } from './repr.js';
 import type { LocalServer, ProxyData } from './state.js';
 import { BELL, sleepAsync } from './ring.js';
-import { Link, type LinkOffer, type Packed } from './shared-link.js';
+import { Lobby } from './server-lobby.js';
+import { Link, type Packed } from './shared-link.js';
 import { pack, unpack, type Unpacked } from './wire.js';
 
 interface Client extends Caller {
@@ -39,8 +37,7 @@ interface Client extends Caller {
   link: Link | null;
 }
 
-/** How long the server waits for the lobby message of an `upgrade` before answering that it failed. */
-const UPGRADE_WAIT_MS = 2000;
+
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
@@ -60,11 +57,7 @@ export class ServerCore implements LocalServer {
   readonly #finalizer = new FinalizationRegistry<number>((id) => this.#table.decref(this.#table.serverRefs, id));
   #nextClient = 1;
   /** Where client threads of this process post their link memory (null where BroadcastChannel is missing). */
-  readonly #lobby: BroadcastChannel | null = null;
-  readonly #offer: LinkOffer | null = null;
-  /** Link memory posted to the lobby, by token, and upgrades waiting for theirs. */
-  readonly #posted = new Map<string, SharedArrayBuffer>();
-  readonly #awaitingLink = new Map<string, (sab: SharedArrayBuffer) => void>();
+  readonly #lobby: Lobby | null = Lobby.open();
 
   constructor(specs: Map<string, TypeSpec>, address: Address, onShutdown: () => void, isActive: () => boolean) {
     this.address = address;
@@ -78,45 +71,6 @@ export class ServerCore implements LocalServer {
       send: (oid, method, args) => void core.#callLocal(oid, method, args).catch(() => {}),
     };
     this.#table = new ObjectTable(specs, (value) => stateOf(value)?.channel === this.#local);
-    if (typeof BroadcastChannel === 'function' && typeof SharedArrayBuffer === 'function') {
-      const name = `@mp/manager.lobby:${randomUUID()}`;
-      const lobby = new BroadcastChannel(name);
-      lobby.onmessage = (event) => this.#posting((event as { data?: unknown }).data);
-      (lobby as unknown as { unref?: () => void }).unref?.();
-      this.#lobby = lobby;
-      this.#offer = { host: hostname(), pid: process.pid, thread: threadId, lobby: name };
-    }
-  }
-
-  #posting(data: unknown): void {
-    const { token, sab } = (data ?? {}) as { token?: unknown; sab?: unknown };
-    if (typeof token !== 'string' || !(sab instanceof SharedArrayBuffer)) return;
-    const waiter = this.#awaitingLink.get(token);
-    if (waiter !== undefined) {
-      this.#awaitingLink.delete(token);
-      waiter(sab);
-    } else if (this.#posted.size < 1024) {
-      this.#posted.set(token, sab);
-    }
-  }
-
-  /** The link memory posted with `token`, or null if it does not come in time. */
-  #linkMemory(token: string): Promise<SharedArrayBuffer | null> {
-    const posted = this.#posted.get(token);
-    if (posted !== undefined) {
-      this.#posted.delete(token);
-      return Promise.resolve(posted);
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#awaitingLink.delete(token);
-        resolve(null);
-      }, UPGRADE_WAIT_MS);
-      this.#awaitingLink.set(token, (sab) => {
-        clearTimeout(timer);
-        resolve(sab);
-      });
-    });
   }
 
   /** LocalServer: still listening. */
@@ -311,12 +265,12 @@ export class ServerCore implements LocalServer {
       switch (method) {
         case 'hello':
           if (typeof args[0] === 'string') client.name = args[0];
-          this.#send(client, [rid, OK, [this.address, process.pid, this.#offer]]);
+          this.#send(client, [rid, OK, [this.address, process.pid, this.#lobby?.offer ?? null]]);
           return;
         case 'upgrade': {
           const token = args[0];
-          if (typeof token !== 'string' || client.link !== null || this.#offer === null) throw new Failure('upgrade: not available');
-          void this.#linkMemory(token).then((sab) => {
+          if (typeof token !== 'string' || client.link !== null || this.#lobby === null) throw new Failure('upgrade: not available');
+          void this.#lobby.take(token).then((sab) => {
             let link: Link | null = null;
             try {
               if (sab !== null) link = new Link(sab, 'server');
