@@ -66,6 +66,19 @@ describe('messages of every size', () => {
   });
 });
 
+describe('calls that wait on the server', () => {
+  it('many waits made together are all answered when they end', async () => {
+    const event = await manager.Event();
+    const waits = range(200).map(() => event.wait(30_000));
+    const q = await manager.Queue<number>();
+    const gets = range(50).map(() => q.get(true, 30_000));
+    await event.set();
+    for (let i = 0; i < 50; i++) await q.put(i);
+    expect(await Promise.all(waits)).toEqual(range(200).map(() => true));
+    expect((await Promise.all(gets)).sort((a, b) => a - b)).toEqual(range(50));
+  });
+});
+
 describe.each(METHODS)('a %s child of this process', (method) => {
   it('uses the proxies it is given, with results larger than a ring', async () => {
     const l = await manager.list<unknown>([1, 2, 3]);

@@ -64,6 +64,11 @@ export class Channel implements ProxyChannel {
   /** The shared-memory path to a server in another thread of this process (shared-link.ts), once upgraded. */
   #link: Link | null = null;
   #syncWaiting = false;
+  /** Set after a blocking wait timed out, until the event loop turns (see #awaitLink). */
+  #syncPaused = false;
+  readonly #resumeSync = (): void => {
+    this.#syncPaused = false;
+  };
   #asyncWaiting = false;
   readonly #onMessage = (message: Unpacked): void => this.#dispatch(message);
   /** Resolves when connected and greeted; rejects if that fails. */
@@ -162,7 +167,7 @@ export class Channel implements ProxyChannel {
    */
   #awaitLink(rid: number): void {
     const link = this.#link!;
-    if (!this.#syncWaiting) {
+    if (!this.#syncWaiting && !this.#syncPaused) {
       this.#syncWaiting = true;
       try {
         const bell = link.bell;
@@ -173,7 +178,14 @@ export class Channel implements ProxyChannel {
           if (link.pump(this.#onMessage) !== null || !this.#pending.has(rid) || this.#failure !== null) break;
           const now = performance.now();
           if (deadline === 0) deadline = now + SYNC_WAIT_MS;
-          else if (now >= deadline) break;
+          else if (now >= deadline) {
+            // This reply is slow (a method that waits on the server): until the event loop has
+            // turned, later calls wait asynchronously, so that many such calls made together
+            // (Promise.all of event.wait()...) block this thread once, not once each.
+            this.#syncPaused = true;
+            setImmediate(this.#resumeSync);
+            break;
+          }
           sleepSync(bell, seen, deadline - now);
         }
       } catch (error) {
