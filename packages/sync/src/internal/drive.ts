@@ -5,7 +5,7 @@
  * never block). Fast paths (an uncontended acquire) never get here: they are a CAS in the caller,
  * so they allocate nothing; generators are for the slow paths only.
  */
-import { inBroker, SPIN, waitSync, type WaitResult } from '@mp/context/spi';
+import { holdLoop, inBroker, releaseLoop, SPIN, waitSync, type WaitResult } from '@mp/context/spi';
 
 /** One wait: until `array[index] !== value`, a notify, or `timeout` ms. */
 export interface WaitStep {
@@ -63,25 +63,8 @@ export async function runAsync<T>(algorithm: Algorithm<T>, signal?: AbortSignal)
   }
 }
 
-// A pending Atomics.waitAsync does not keep Node's event loop alive (a program awaiting only such
-// a wait exits mid-wait; seen here). The SPI's waitAsync arms a timer per call for that; here the
-// loop is held while any async wait of this isolate runs — one shared interval, ref'd while the
-// count is above zero — so each wait is a bare spin + Atomics.waitAsync (measured in the B4
-// ping-pong on this loaded 2-core machine: ~13k vs ~10k waits/s, alternating runs).
-let holders = 0;
-let keepAlive: ReturnType<typeof setInterval> | null = null;
-
-function holdLoop(): void {
-  if (holders++ > 0) return;
-  keepAlive ??= setInterval(noop, 2 ** 30);
-  keepAlive.ref();
-}
-
-function releaseLoop(): void {
-  if (--holders === 0) keepAlive?.unref();
-}
-
-function noop(): void {}
+// holdLoop()/releaseLoop(): a pending Atomics.waitAsync does not keep Node's event loop alive,
+// so the loop is held while any async wait of this isolate runs (one shared keep-alive).
 
 /** Spin briefly (a partner that answers within microseconds is caught), then Atomics.waitAsync. */
 function asyncWait(array: Int32Array, index: number, value: number, timeout: number): WaitResult | Promise<WaitResult> {
