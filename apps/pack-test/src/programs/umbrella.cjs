@@ -1,53 +1,6 @@
 // Runs in the empty project that installed multiprocess from its tarball: plain node, CommonJS.
-// The pool worker entry, shared values and locks, and a manager server, from the packaged files.
 'use strict';
-const { currentProcess, getContext, Lock, Manager, Process, Value } = require('multiprocess');
-
-async function main() {
-  for (const method of ['thread', 'spawn']) {
-    const ctx = getContext(method);
-    const pool = ctx.Pool(2);
-    const squares = await pool.map((x) => x * x, [1, 2, 3]);
-    const inWorker = await pool.apply(() => currentProcess().name.includes('PoolWorker'));
-    await pool.terminate();
-    console.log(`cjs ${method} pool ${JSON.stringify(squares)} inWorker=${inWorker}`);
-
-    const counter = new Value('i', 0);
-    const lock = new Lock();
-    const children = [0, 1].map(() =>
-      ctx.Process({
-        target: (counter, lock) => {
-          for (let i = 0; i < 50; i++) {
-            lock.acquireSync();
-            counter.value += 1;
-            lock.release();
-          }
-        },
-        args: [counter, lock],
-      }),
-    );
-    for (const p of children) await p.start();
-    for (const p of children) await p.join(20_000);
-    console.log(`cjs ${method} value ${counter.value} exitCodes=${children.map((p) => p.exitCode).join(',')}`);
-  }
-
-  const manager = await Manager();
-  const dict = await manager.dict({ a: 1 });
-  const list = await manager.list([1, 2]);
-  const p = new Process({
-    target: async (dict, list) => {
-      await dict.set('b', 2);
-      await list.append(3);
-    },
-    args: [dict, list],
-  });
-  await p.start();
-  await p.join(20_000);
-  console.log(`cjs manager ${JSON.stringify(await dict.items())} ${JSON.stringify(await list.toArray())} exitCode=${p.exitCode}`);
-  await manager.shutdown();
-}
-
-main().catch((err) => {
+require('./umbrella-check.cjs')(require('multiprocess'), 'cjs').catch((err) => {
   console.error(err);
   process.exitCode = 1;
 });
