@@ -27,3 +27,4 @@ export { contextMethod, defineContextMethods } from './context.js';
 export { inRootProcess, runtime, type ProcessInfo, type Runtime, type StartMethod } from './internal/runtime.js';
 export { remoteClient, type RemoteClient, type RequestBody, BrokerUnavailableError } from './internal/broker/client.js';
 export { Deadline, holdLoop, notify, releaseLoop, SPIN, waitAsync, waitSync, type WaitResult } from './internal/futex.js';
+export { isJsonExact } from './internal/broker/wire.js';

@@ -14,31 +14,14 @@
  */
 import { dumps } from '@mp/serialize';
 import { decode, decodeAsync } from '@mp/serialize/spi';
+import { isJsonExact } from '@mp/context/spi';
 
 /** First byte of @mp/serialize's V8-path encoding: decoding it never needs a module (synchronous). */
 const TAG_FAST = 0xd1;
 
-function jsonSafe(value: unknown, depth: number): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(value) && !Object.is(value, -0);
-    case 'object': {
-      if (value === null) return true;
-      if (depth > 3 || !Array.isArray(value) || value.length > 64) return false;
-      for (let i = 0; i < value.length; i++) if (!jsonSafe(value[i], depth + 1)) return false;
-      return true;
-    }
-    default:
-      return false;
-  }
-}
-
 /** What to hand to `Connection.send` for `message` (throws if its payload cannot be serialized). */
 export function pack(message: readonly unknown[]): unknown {
-  if (jsonSafe(message, 0)) return JSON.stringify(message);
+  if (isJsonExact(message)) return JSON.stringify(message);
   const last = message.length - 1;
   return [JSON.stringify(message.slice(0, last)), dumps(message[last])];
 }
