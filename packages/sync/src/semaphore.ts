@@ -26,6 +26,7 @@ import {
   warnReclaimed,
 } from './internal/remote.js';
 import { semReclaim, semRelease, semValue, semWait, trySem } from './internal/semaphore-core.js';
+import { heldAsync, heldSync } from './internal/held.js';
 
 interface SemaphoreMeta {
   readonly value: number;
@@ -177,13 +178,8 @@ export class Semaphore {
    * await sem.withLock(async () => { await useTheResource(); });
    * ```
    */
-  async withLock<T>(fn: () => T | PromiseLike<T>): Promise<Awaited<T>> {
-    await this.acquire();
-    try {
-      return await fn();
-    } finally {
-      this.release();
-    }
+  withLock<T>(fn: () => T | PromiseLike<T>): Promise<Awaited<T>> {
+    return heldAsync(() => this.acquire(), () => this.release(), fn);
   }
 
   /**
@@ -195,12 +191,7 @@ export class Semaphore {
    * ```
    */
   withLockSync<T>(fn: () => T): T {
-    this.acquireSync();
-    try {
-      return fn();
-    } finally {
-      this.release();
-    }
+    return heldSync(() => this.acquireSync(), () => this.release(), fn);
   }
 
   /**

@@ -24,6 +24,7 @@ import {
   tryExclusive,
   tryShared,
 } from './internal/rwlock-core.js';
+import { heldAsync, heldSync } from './internal/held.js';
 
 type SharedLockMeta = Record<string, never>;
 
@@ -197,13 +198,8 @@ export class SharedLock {
    * const v = await lock.withLock(() => table.get('k'));
    * ```
    */
-  async withLock<T>(fn: () => T | PromiseLike<T>): Promise<Awaited<T>> {
-    await this.acquire();
-    try {
-      return await fn();
-    } finally {
-      this.release();
-    }
+  withLock<T>(fn: () => T | PromiseLike<T>): Promise<Awaited<T>> {
+    return heldAsync(() => this.acquire(), () => this.release(), fn);
   }
 
   /**
@@ -214,13 +210,8 @@ export class SharedLock {
    * await lock.exclusive(() => table.set('k', 'v'));
    * ```
    */
-  async exclusive<T>(fn: () => T | PromiseLike<T>): Promise<Awaited<T>> {
-    await this.acquireExclusive();
-    try {
-      return await fn();
-    } finally {
-      this.releaseExclusive();
-    }
+  exclusive<T>(fn: () => T | PromiseLike<T>): Promise<Awaited<T>> {
+    return heldAsync(() => this.acquireExclusive(), () => this.releaseExclusive(), fn);
   }
 
   /**
@@ -232,12 +223,7 @@ export class SharedLock {
    * ```
    */
   withLockSync<T>(fn: () => T): T {
-    this.acquireSync();
-    try {
-      return fn();
-    } finally {
-      this.release();
-    }
+    return heldSync(() => this.acquireSync(), () => this.release(), fn);
   }
 
   /**
@@ -249,12 +235,7 @@ export class SharedLock {
    * ```
    */
   exclusiveSync<T>(fn: () => T): T {
-    this.acquireExclusiveSync();
-    try {
-      return fn();
-    } finally {
-      this.releaseExclusive();
-    }
+    return heldSync(() => this.acquireExclusiveSync(), () => this.releaseExclusive(), fn);
   }
 
   #describe(): [shared: number, who: number, waiting: number, died: boolean] {

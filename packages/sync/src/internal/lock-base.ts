@@ -30,6 +30,7 @@ import {
   whoOf,
 } from './remote.js';
 import { myToken } from './token.js';
+import { heldAsync, heldSync } from './held.js';
 
 export type LockMeta = Record<string, never>;
 
@@ -166,13 +167,8 @@ export abstract class LockBase {
    * const total = await lock.withLock(async () => { counter.value += 1; return counter.value; });
    * ```
    */
-  async withLock<T>(fn: () => T | PromiseLike<T>): Promise<Awaited<T>> {
-    await this.acquire();
-    try {
-      return await fn();
-    } finally {
-      this.release();
-    }
+  withLock<T>(fn: () => T | PromiseLike<T>): Promise<Awaited<T>> {
+    return heldAsync(() => this.acquire(), () => this.release(), fn);
   }
 
   /**
@@ -184,12 +180,7 @@ export abstract class LockBase {
    * ```
    */
   withLockSync<T>(fn: () => T): T {
-    this.acquireSync();
-    try {
-      return fn();
-    } finally {
-      this.release();
-    }
+    return heldSync(() => this.acquireSync(), () => this.release(), fn);
   }
 
   /**
