@@ -5,7 +5,12 @@
  * handshake only ever compares raw bytes.
  */
 import { Buffer } from 'node:buffer';
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createRequire } from 'node:module';
+
+// node:crypto loads ~40 internal modules (~10 ms): only a handshake needs it, not every process
+// that imports this module (a spawn child's start-up, measured in B7).
+let crypto: typeof import('node:crypto') | undefined;
+const loadCrypto = (): typeof import('node:crypto') => (crypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto'));
 import { AuthenticationError } from '../errors.js';
 
 /**
@@ -73,7 +78,7 @@ function asIO(io: FrameIO | BytesConnection): FrameIO {
 }
 
 function digest(authkey: Uint8Array, message: Uint8Array): Buffer {
-  return createHmac('sha256', authkey).update(message).digest();
+  return loadCrypto().createHmac('sha256', authkey).update(message).digest();
 }
 
 /**
@@ -88,11 +93,11 @@ function digest(authkey: Uint8Array, message: Uint8Array): Buffer {
 export async function deliverChallenge(connection: FrameIO | BytesConnection, authkey: Uint8Array | string): Promise<void> {
   const io = asIO(connection);
   const key = toAuthkey(authkey);
-  const message = Buffer.concat([CHALLENGE, randomBytes(NONCE_BYTES)]);
+  const message = Buffer.concat([CHALLENGE, loadCrypto().randomBytes(NONCE_BYTES)]);
   io.write(message);
   const response = await io.read();
   const expected = digest(key, message.subarray(CHALLENGE.byteLength));
-  if (response.byteLength === expected.byteLength && timingSafeEqual(response, expected)) {
+  if (response.byteLength === expected.byteLength && loadCrypto().timingSafeEqual(response, expected)) {
     io.write(WELCOME);
     return;
   }

@@ -5,9 +5,9 @@
  * The state lives on `globalThis` under a registered symbol so that the ESM and CJS builds of
  * this package, if both are loaded in one isolate, share one runtime.
  */
-import { randomBytes } from 'node:crypto';
 import { isMainThread } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
+import { cryptoModule } from './lazy.js';
 import { LivenessTable } from './liveness.js';
 
 /**
@@ -181,7 +181,7 @@ function createDefault(): Runtime {
     token = liveness.allocate(0);
     root = { liveness, brokerPort: null, syncPort: null, syncFlag: null };
   }
-  const authkey = new Uint8Array(randomBytes(32));
+  const authkey = new Uint8Array(cryptoModule().randomBytes(32));
   return {
     self: { name: 'MainProcess', pid: process.pid, identity: [] },
     parent: null,

@@ -2,8 +2,7 @@
  * The broker client of a remote isolate (a spawn child, or a thread of one): one per isolate,
  * created on first use. See protocol.ts for the two channels.
  */
-import { childProcessModule } from '../lazy.js';
-import { createHmac } from 'node:crypto';
+import { childProcessModule, cryptoModule } from '../lazy.js';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -126,7 +125,7 @@ export class RemoteClient {
       const req = path.join(tmp, 'req');
       const rep = path.join(tmp, 'rep');
       childProcessModule().execFileSync('mkfifo', ['-m', '600', req, rep]);
-      const proof = createHmac('sha256', authkey).update(`${req}\n${rep}\n${token}`).digest('hex');
+      const proof = cryptoModule().createHmac('sha256', authkey).update(`${req}\n${rep}\n${token}`).digest('hex');
       const record: RendezvousRecord = { req, rep, token, pid: process.pid, proof };
       const rendezvous = openWriterSync(path.join(dir, RENDEZVOUS_NAME), 10_000);
       try {
