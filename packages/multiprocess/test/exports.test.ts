@@ -78,6 +78,14 @@ describe('the umbrella package', () => {
     expect(cjs).toEqual(esm);
   });
 
+  it('one process can load both the ESM and the CommonJS build (a dependency may require() what the app imports)', () => {
+    const code =
+      "import { createRequire } from 'node:module'; const esm = await import('./dist/index.js'); " +
+      "const cjs = createRequire(import.meta.url)('./dist/index.cjs'); console.log(typeof esm.Pool, typeof cjs.Pool)";
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: new URL('..', import.meta.url), encoding: 'utf8' });
+    expect(out.trim()).toBe('function function');
+  });
+
   it('the repo copy of API.md is the current contract', () => {
     const shared = new URL('../../../../shared/API.md', import.meta.url);
     if (!fs.existsSync(shared)) return; // a clone without the workspace's shared folder

@@ -34,10 +34,22 @@ export function registerClass<C extends AnyClass>(cls: C, name: string = cls.nam
   if (typeof cls !== 'function') throw new TypeError('registerClass(cls, name?): cls must be a class');
   if (!name) throw new TypeError('registerClass(cls, name?): an anonymous class needs a name');
   const existing = registry.classesByName.get(name);
-  if (existing && existing !== cls && existing.toString() !== cls.toString()) {
+  if (existing && existing !== cls && existing.toString() !== cls.toString() && !sameShape(existing as AnyClass, cls)) {
     throw new TypeError(`registerClass: the name \`${name}\` is already registered for another class. Pass a unique name: registerClass(cls, 'my-lib:${name}').`);
   }
   registry.classesByName.set(name, cls);
   registry.namesByClass.set(cls, name);
   return cls;
+}
+
+/**
+ * Two copies of one class: the same name, base class name and own members. This is what a
+ * program gets when it loads both the ESM and the CommonJS build of a package (the dual-package
+ * hazard): their sources differ (`extends RuntimeError` / `extends import_context.RuntimeError`),
+ * but registering the second copy must not fail the import.
+ */
+function sameShape(a: AnyClass, b: AnyClass): boolean {
+  const keys = (o: object) => Reflect.ownKeys(o).map(String).sort().join(',');
+  const base = (c: AnyClass) => (Object.getPrototypeOf(c) as { name?: string } | null)?.name;
+  return a.name === b.name && base(a) === base(b) && keys(a) === keys(b) && keys(a.prototype as object) === keys(b.prototype as object);
 }

@@ -96,6 +96,37 @@ describe('class instances', () => {
     }
   });
 
+  it('a second name for a different class throws; a second copy of the same class (ESM + CJS builds) does not', () => {
+    class Base {}
+    class OtherBase {}
+    const copyA = class Dual extends Base {
+      m(): number {
+        return 1;
+      }
+    };
+    // the other build of the same module: same shape, different source text
+    const copyB = class Dual extends Base {
+      m(): number {
+        return 1 + 0;
+      }
+    };
+    const different = class Dual extends OtherBase {
+      m(): number {
+        return 2;
+      }
+    };
+    const elsewhere = class Dual extends Base {
+      n(): number {
+        return 3;
+      }
+    };
+    registerClass(copyA, 'test:Dual');
+    expect(() => registerClass(copyB, 'test:Dual')).not.toThrow();
+    expect(loads<{ m(): number }>(dumps(new copyA())).m()).toBe(1);
+    expect(() => registerClass(different, 'test:Dual')).toThrow(/`test:Dual` is already registered for another class/);
+    expect(() => registerClass(elsewhere, 'test:Dual')).toThrow(/already registered/);
+  });
+
   it('keeps cycles between instances and their own properties', () => {
     const parent = new Animal('p') as Animal & { child?: unknown; self?: unknown };
     const child = new Animal('c') as Animal & { parent?: unknown };
