@@ -5,9 +5,8 @@
  * The state lives on `globalThis` under a registered symbol so that the ESM and CJS builds of
  * this package, if both are loaded in one isolate, share one runtime.
  */
-import { isMainThread } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import { cryptoModule } from './lazy.js';
+import { cryptoModule, workerThreadsModule } from './lazy.js';
 import { LivenessTable } from './liveness.js';
 
 /**
@@ -173,7 +172,7 @@ function createDefault(): Runtime {
   const brokerDir = process.env[BROKER_ENV] ?? null;
   // A worker thread that this library did not start ("foreign"): if the process is a spawn child
   // it can still reach the broker; if it is the root process, its objects stay thread-local.
-  const kind = isMainThread ? (brokerDir === null ? 'main' : 'foreign') : 'foreign';
+  const kind = workerThreadsModule().isMainThread ? (brokerDir === null ? 'main' : 'foreign') : 'foreign';
   let root: RootLink | null = null;
   let token = 0;
   if (kind === 'main') {

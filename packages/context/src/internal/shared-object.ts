@@ -13,8 +13,9 @@
  * pipes) as a small handle and arrive live.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { registerReducer } from '@mp/serialize';
+import { workerThreadsModule } from './lazy.js';
 import { decode, encode } from '@mp/serialize/spi';
 import type { ObjectDescription } from './broker/protocol.js';
 import type { CallMessage, CallReply } from './broker/server.js';
@@ -404,7 +405,7 @@ function lookupSegment(id: string): SharedArrayBuffer {
     const left = deadline - Date.now();
     if (left <= 0 || Atomics.wait(link.syncFlag, 0, before, left) === 'timed-out') break;
   }
-  const reply = receiveMessageOnPort(link.syncPort)?.message as { sab: SharedArrayBuffer } | null | undefined;
+  const reply = workerThreadsModule().receiveMessageOnPort(link.syncPort)?.message as { sab: SharedArrayBuffer } | null | undefined;
   if (!reply) throw new ReferenceError(`the shared object ${id} is unknown to the broker: it was closed, or belongs to another program`);
   registry.buffers.set(id, new WeakRef(reply.sab));
   return reply.sab;

@@ -15,7 +15,8 @@
  */
 import { Buffer } from 'node:buffer';
 import { types } from 'node:util';
-import { MessagePort } from 'node:worker_threads';
+// The global MessagePort is node:worker_threads' own: no need to load that module to test for one.
+const MessagePort = globalThis.MessagePort;
 import { DevalueError, stringify } from 'devalue';
 import { SerializationError } from '../errors.js';
 import { builtinRef } from './builtins.js';

@@ -1,12 +1,11 @@
 /**
  * Starting the broker (root process, main thread only) and linking new root threads to it.
  */
-import { childProcessModule } from '../lazy.js';
+import { childProcessModule, workerThreadsModule } from '../lazy.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MessageChannel, Worker } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import { BROKER_ENV, runtime, type RootLink } from '../runtime.js';
 import { entryUrl } from '../popen/popen.js';
 import { RENDEZVOUS_NAME } from './protocol.js';
@@ -47,7 +46,7 @@ export function ensureBroker(): LinkedRoot {
   const async = new MessageChannel();
   const sync = new MessageChannel();
   const syncFlag = new Int32Array(new SharedArrayBuffer(4));
-  brokerWorker = new Worker(entryUrl('broker'), {
+  brokerWorker = new (workerThreadsModule().Worker)(entryUrl('broker'), {
     workerData: {
       dir,
       authkey: rt.brokerKey,

@@ -8,7 +8,8 @@
  * The spare is unref'd (it never keeps a program alive) and ends after {@link IDLE_MS} unused.
  * Environment changes made after it was created are applied at boot (see entry/child.ts).
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { workerThreadsModule } from '../lazy.js';
 import { entryUrl } from './popen.js';
 
 /** What a spare worker receives as its `workerData`. */
@@ -26,7 +27,7 @@ function discard(worker: Worker): void {
 
 function prepare(): void {
   if (spare !== null) return;
-  const worker = new Worker(entryUrl('child'), { workerData: SPARE });
+  const worker = new (workerThreadsModule().Worker)(entryUrl('child'), { workerData: SPARE });
   worker.unref();
   // A spare that fails to load or exits is simply not used; the next start makes a fresh worker.
   worker.once('error', () => discard(worker));

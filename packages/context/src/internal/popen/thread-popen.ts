@@ -1,6 +1,7 @@
 /** The `thread` start method: a worker thread with its own V8 isolate. */
-import { MessagePort, Worker } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import { linkThread } from '../broker/launch.js';
+import { workerThreadsModule } from '../lazy.js';
 import { runtime } from '../runtime.js';
 import { entryUrl, type Popen, type PopenOptions } from './popen.js';
 import { takeSpareWorker } from './spare-worker.js';
@@ -20,7 +21,7 @@ export class ThreadPopen implements Popen {
     const rt = runtime();
     const { payload } = options;
     for (const item of options.transfer) {
-      if (!(item instanceof MessagePort)) {
+      if (!(item instanceof globalThis.MessagePort)) {
         throw new TypeError(
           `cannot send ${item.constructor.name} to a thread child: only MessagePorts can move to a worker thread. ` +
             `A Pipe made for the 'spawn' start method cannot be used by a 'thread' child; make it with the child's context (ctx.Pipe()).`,
@@ -35,7 +36,7 @@ export class ThreadPopen implements Popen {
       spare.ref();
       spare.postMessage({ ...boot, env: { ...process.env } }, transferList);
     }
-    this.#worker = spare ?? new Worker(entryUrl('child'), { workerData: boot, transferList, name: options.name });
+    this.#worker = spare ?? new (workerThreadsModule().Worker)(entryUrl('child'), { workerData: boot, transferList, name: options.name });
     const worker = this.#worker;
     this.started = new Promise((resolve, reject) => {
       if (spare !== null) return resolve(); // already online
