@@ -1,10 +1,10 @@
 // Python's _TestConnection, on both start methods: an echo child, bytes and objects, sizes,
 // closing, one-way pipes, bad input.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BufferTooShort, type Connection, EOFError, OSError } from '@mp/connection';
 import { getContext, type Process } from '@mp/context';
 import { dumps, SerializationError } from '@mp/serialize';
-import { childProcessesOfThisProcess, eventually, METHODS, reap } from '@mp/testing';
+import { METHODS, trackedChildren } from '@mp/testing';
 
 /** Python's `_echo`: echoes byte messages until an empty one. */
 async function echo(conn: Connection): Promise<void> {
@@ -16,11 +16,7 @@ async function echo(conn: Connection): Promise<void> {
   conn.close();
 }
 
-const started: Process[] = [];
-afterEach(() => reap(started));
-afterAll(async () => {
-  expect(await eventually(() => childProcessesOfThisProcess().length === 0)).toBe(true);
-});
+const started = trackedChildren<Process>();
 
 describe.each(METHODS)('Connection (%s)', (method) => {
   const ctx = getContext(method);

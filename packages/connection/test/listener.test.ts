@@ -1,7 +1,7 @@
 // Python's _TestListener, _TestListenerClient and the authentication tests, with children
 // on both start methods as servers and clients.
 import net from 'node:net';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   answerChallenge,
   AuthenticationError,
@@ -16,13 +16,9 @@ import {
 } from '@mp/connection';
 import { getContext, type Process } from '@mp/context';
 import { dumps } from '@mp/serialize';
-import { childProcessesOfThisProcess, eventually, METHODS, reap } from '@mp/testing';
+import { METHODS, trackedChildren } from '@mp/testing';
 
-const started: Process[] = [];
-afterEach(() => reap(started));
-afterAll(async () => {
-  expect(await eventually(() => childProcessesOfThisProcess().length === 0)).toBe(true);
-});
+const started = trackedChildren<Process>();
 
 /** Python's `_test`: connect, say hello, close. */
 async function sayHello(address: string | [string, number]): Promise<void> {

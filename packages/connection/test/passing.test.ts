@@ -1,16 +1,12 @@
 // Pipe ends passed to children and grandchildren, on both start methods: directly, in the same
 // tick, after use, as a child's last act, and where they cannot go.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Client, type Connection, EOFError, Listener, Pipe } from '@mp/connection';
 import { getContext, type Process } from '@mp/context';
 import { SerializationError } from '@mp/serialize';
-import { childProcessesOfThisProcess, eventually, METHODS, reap } from '@mp/testing';
+import { METHODS, trackedChildren } from '@mp/testing';
 
-const started: Process[] = [];
-afterEach(() => reap(started));
-afterAll(async () => {
-  expect(await eventually(() => childProcessesOfThisProcess().length === 0)).toBe(true);
-});
+const started = trackedChildren<Process>();
 
 function track(p: Process): Process {
   started.push(p);

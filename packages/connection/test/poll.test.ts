@@ -1,8 +1,8 @@
 // Python's _TestPoll, on both start methods.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Connection } from '@mp/connection';
 import { getContext, type Process } from '@mp/context';
-import { childProcessesOfThisProcess, eventually, METHODS, reap } from '@mp/testing';
+import { METHODS, trackedChildren } from '@mp/testing';
 
 const STRINGS = ['hello', '', 'a', 'b', '', 'bye', '', 'lop'];
 
@@ -25,11 +25,7 @@ async function childBoundaries(conn: Connection): Promise<void> {
   await conn.poll(200);
 }
 
-const started: Process[] = [];
-afterEach(() => reap(started));
-afterAll(async () => {
-  expect(await eventually(() => childProcessesOfThisProcess().length === 0)).toBe(true);
-});
+const started = trackedChildren<Process>();
 
 describe.each(METHODS)('poll (%s)', (method) => {
   const ctx = getContext(method);

@@ -1,8 +1,8 @@
 // Python's TestWait, on both start methods.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Connection, EOFError, wait } from '@mp/connection';
 import { getContext, type Process } from '@mp/context';
-import { childProcessesOfThisProcess, eventually, METHODS, reap } from '@mp/testing';
+import { METHODS, trackedChildren } from '@mp/testing';
 
 async function childTestWait(w: Connection, slow: boolean, tag: number): Promise<void> {
   for (let i = 0; i < 10; i++) {
@@ -12,11 +12,7 @@ async function childTestWait(w: Connection, slow: boolean, tag: number): Promise
   w.close();
 }
 
-const started: Process[] = [];
-afterEach(() => reap(started));
-afterAll(async () => {
-  expect(await eventually(() => childProcessesOfThisProcess().length === 0)).toBe(true);
-});
+const started = trackedChildren<Process>();
 
 describe.each(METHODS)('wait (%s)', (method) => {
   const ctx = getContext(method);

@@ -1,15 +1,11 @@
 // CPython's _TestQueue.test_task_done and JoinableQueue semantics, on both start methods.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getContext, type Process, ValueError } from '@mp/context';
 import { JoinableQueue, Queue } from '@mp/queue';
-import { childProcessesOfThisProcess, eventually, METHODS, reap } from '@mp/testing';
+import { METHODS, trackedChildren } from '@mp/testing';
 import { run, start } from './helpers.js';
 
-const started: Process[] = [];
-afterEach(() => reap(started));
-afterAll(async () => {
-  expect(await eventually(() => childProcessesOfThisProcess().length === 0)).toBe(true);
-});
+const started = trackedChildren<Process>();
 
 describe.each(METHODS)('JoinableQueue with %s children', (method) => {
   const ctx = getContext(method);

@@ -1,16 +1,12 @@
 // Ports of CPython's _TestQueue (Lib/test/_test_multiprocessing.py) and the contract of API.md.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getContext, type Process, ValueError } from '@mp/context';
 import { Empty, Full, JoinableQueue, Queue, SimpleQueue } from '@mp/queue';
 import { SerializationError } from '@mp/serialize';
-import { childProcessesOfThisProcess, eventually, METHODS, reap } from '@mp/testing';
+import { eventually, METHODS, trackedChildren } from '@mp/testing';
 import { run, start, TIMEOUT1, TIMEOUT2, TIMEOUT3 } from './helpers.js';
 
-const started: Process[] = [];
-afterEach(() => reap(started));
-afterAll(async () => {
-  expect(await eventually(() => childProcessesOfThisProcess().length === 0)).toBe(true);
-});
+const started = trackedChildren<Process>();
 
 describe.each(METHODS)('Queue with a %s child', (method) => {
   const ctx = getContext(method);

@@ -1,15 +1,11 @@
 // Many producers and consumers, dying consumers, exiting producers, huge items.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getContext, type Process } from '@mp/context';
 import { Empty, Queue } from '@mp/queue';
-import { childProcessesOfThisProcess, eventually, METHODS, reap } from '@mp/testing';
+import { METHODS, trackedChildren } from '@mp/testing';
 import { type Method, start } from './helpers.js';
 
-const started: Process[] = [];
-afterEach(() => reap(started));
-afterAll(async () => {
-  expect(await eventually(() => childProcessesOfThisProcess().length === 0)).toBe(true);
-});
+const started = trackedChildren<Process>();
 
 /** Producers put `p * 1e6 + i`; consumers send back what they got; every item must be seen once. */
 async function manyToMany(method: Method, producers: number, perProducer: number, consumers: number): Promise<void> {

@@ -1,15 +1,11 @@
 // CPython's TestSimpleQueue, on both start methods.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getContext, type Process } from '@mp/context';
 import { SimpleQueue } from '@mp/queue';
-import { childProcessesOfThisProcess, eventually, METHODS, reap } from '@mp/testing';
+import { METHODS, trackedChildren } from '@mp/testing';
 import { start } from './helpers.js';
 
-const started: Process[] = [];
-afterEach(() => reap(started));
-afterAll(async () => {
-  expect(await eventually(() => childProcessesOfThisProcess().length === 0)).toBe(true);
-});
+const started = trackedChildren<Process>();
 
 describe.each(METHODS)('SimpleQueue with a %s child', (method) => {
   const ctx = getContext(method);

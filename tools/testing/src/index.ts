@@ -1,3 +1,4 @@
+import { afterAll, afterEach, expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -58,4 +59,17 @@ export async function reap(processes: Array<{ isAlive(): boolean; kill(): void; 
       // never started, or closed
     }
   }
+}
+
+/**
+ * The children a test file starts, for `started.push(p)`: after each test the ones still running
+ * are killed and joined, and the file fails if any child process of this process is left at its end.
+ */
+export function trackedChildren<P extends Parameters<typeof reap>[0][number]>(): P[] {
+  const started: P[] = [];
+  afterEach(() => reap(started));
+  afterAll(async () => {
+    expect(await eventually(() => childProcessesOfThisProcess().length === 0)).toBe(true);
+  });
+  return started;
 }
